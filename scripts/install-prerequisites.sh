@@ -9,6 +9,9 @@
 # Note: that install also upgrades libc6 and base-files to trixie's versions.
 #
 # Exit codes: 0 ready; 1 could not act (not root, no apt, no mirror); 2 install did not help.
+#
+# DCGANTYPED_LIBSTDCXX=/path/to/libstdc++.so.6 makes the symbol check look at that file instead of the
+# system's library (tests use it to exercise the "missing" branch without touching the system).
 set -euo pipefail
 
 NEED=GLIBCXX_3.4.32
@@ -17,6 +20,10 @@ say() { echo "install-prerequisites: $*"; }
 
 find_lib() {
   local p
+  if [ -n "${DCGANTYPED_LIBSTDCXX:-}" ]; then
+    echo "$DCGANTYPED_LIBSTDCXX"
+    return
+  fi
   p=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
   [ -n "$p" ] && [ -e "$p" ] || p=/usr/lib/x86_64-linux-gnu/libstdc++.so.6
   echo "$p"
