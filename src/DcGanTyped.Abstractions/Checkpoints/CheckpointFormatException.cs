@@ -1,0 +1,17 @@
+namespace DcGanTyped.Checkpoints;
+
+/// <summary>Thrown when a checkpoint file is truncated, corrupt, or holds something this reader does not support.</summary>
+public sealed class CheckpointFormatException : Exception
+{
+    /// <summary>Creates the exception with a message that says what was wrong and where.</summary>
+    public CheckpointFormatException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception wrapping the lower-level error that revealed the problem.</summary>
+    public CheckpointFormatException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
