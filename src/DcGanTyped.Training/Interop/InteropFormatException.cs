@@ -1,0 +1,8 @@
+namespace DcGanTyped.Training.Interop;
+
+/// <summary>
+/// A foreign weight or log file (.npy, .npz, safetensors, TensorBoard events) that is malformed, unsafe or does not
+/// fit the network. The message names the key (or file) and what is wrong, in one line.
+/// </summary>
+/// <param name="message">What is wrong, naming the key or shape that does not fit.</param>
+public sealed class InteropFormatException(string message) : Exception(message);
