@@ -1,4 +1,5 @@
 using DcGanTyped.Shapes;
+using DcGanTyped.Simd;
 using DcGanTyped.Torch;
 
 namespace DcGanTyped.Training;
@@ -11,6 +12,8 @@ namespace DcGanTyped.Training;
 /// {
 ///     TorchGenerator = () => new MyGen.TorchModule(),
 ///     TorchDiscriminator = () => new MyDis.TorchModule(),
+///     SimdGenerator = () => new MyGen.SimdModule(),
+///     SimdDiscriminator = () => new MyDis.SimdModule(),
 /// };
 /// </code>
 /// The factories are only invoked by the engine that uses them, so the SIMD engine never loads libtorch.
@@ -25,6 +28,12 @@ public sealed partial record GanModels(string Name, NetworkInfo Generator, Netwo
 
     /// <summary>Creates the discriminator's TorchSharp module (weights initialised).</summary>
     public Func<TypedModule>? TorchDiscriminator { get; init; }
+
+    /// <summary>Creates the generator on the SIMD engine (weights initialised by the trainer from the seed).</summary>
+    public Func<SimdNetwork>? SimdGenerator { get; init; }
+
+    /// <summary>Creates the discriminator on the SIMD engine.</summary>
+    public Func<SimdNetwork>? SimdDiscriminator { get; init; }
 
     /// <summary>The image shape (C, H, W) both networks agree on.</summary>
     public Shape ImageShape => Discriminator.InputShape;
