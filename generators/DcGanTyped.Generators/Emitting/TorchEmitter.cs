@@ -55,8 +55,9 @@ internal static class TorchEmitter
         w.Line("/// <exception cref=\"global::DcGanTyped.Shapes.ShapeMismatchException\">The input does not have the declared shape.</exception>");
         w.Line($"public override {Torch}.Tensor forward({Torch}.Tensor x)");
         w.Open();
-        w.Commented("CheckInput(x);", Batched(network.InputShape));
+        w.Line("// Intermediate tensors die with the scope; only the result moves out to the caller's.");
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
+        w.Commented("CheckInput(x);", Batched(network.InputShape));
         for (var i = 0; i < network.Layers.Count; i++)
         {
             var l = network.Layers[i];
@@ -111,9 +112,9 @@ internal static class TorchEmitter
     private static string Call(LayerModel l, string h) => l.Kind switch
     {
         LayerKind.Linear => l.InputShape.Count == 1 ? $"{l.Name}.forward({h})" : $"{l.Name}.forward({h}.flatten(1))",
-        LayerKind.ReLU => $"{Torch}.nn.functional.relu({h})",
-        LayerKind.LeakyReLU => $"{Torch}.nn.functional.leaky_relu({h}, {Double(l.Value)})",
-        LayerKind.Sigmoid => $"{Torch}.nn.functional.sigmoid({h})",
+        LayerKind.ReLU => $"{h}.relu()",
+        LayerKind.LeakyReLU => $"{h}.leaky_relu({Double(l.Value)})",
+        LayerKind.Sigmoid => $"{h}.sigmoid()",
         LayerKind.Reshape => $"{h}.reshape({h}.shape[0], {Args(l.OutputShape)})",
         LayerKind.Flatten => $"{h}.flatten(1)",
         _ => $"{l.Name}.forward({h})",
