@@ -180,9 +180,16 @@ public static class ImageFolderReader
         }
 
         bitmap.SetImmutable();
-        using var image = SKImage.FromBitmap(bitmap);
+        using var whole = SKImage.FromBitmap(bitmap);
+
+        // A subset image, not a source rectangle: filters near the crop edge then clamp to the crop instead of
+        // blending in the pixels that were cut away.
         var square = Math.Min(size.Width, size.Height);
-        var source = SKRect.Create((size.Width - square) / 2f, (size.Height - square) / 2f, square, square);
+        using var image = whole.Subset(SKRectI.Create((size.Width - square) / 2, (size.Height - square) / 2, square, square));
+        if (image is null)
+        {
+            return "cannot crop the image";
+        }
         var sampling = square > Side
             ? new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)
             : new SKSamplingOptions(SKCubicResampler.Mitchell);
@@ -195,7 +202,7 @@ public static class ImageFolderReader
         }
 
         surface.Canvas.Clear(SKColors.White);
-        surface.Canvas.DrawImage(image, source, SKRect.Create(Side, Side), sampling);
+        surface.Canvas.DrawImage(image, SKRect.Create(Side, Side), sampling);
         surface.Canvas.Flush();
 
         using var pixmap = surface.PeekPixels();
