@@ -1,4 +1,8 @@
 using System.CommandLine;
+using DcGanTyped.Checkpoints;
+using DcGanTyped.Shapes;
+using DcGanTyped.Training;
+using DcGanTyped.Training.Data;
 
 namespace DcGanTyped.Cli;
 
@@ -11,8 +15,14 @@ public static class ExitCodes
     /// <summary>Bad input: options, dataset, checkpoint, output folder, or no CUDA. One line on stderr says why.</summary>
     public const int BadInput = 2;
 
-    /// <summary>An unexpected failure (a bug); the message is printed without a stack trace.</summary>
+    /// <summary>An unexpected failure (a bug), or training diverged; the message is printed without a stack trace.</summary>
     public const int Failure = 1;
+
+    /// <summary>Stopped by SIGINT (Ctrl+C) after writing a snapshot: 128 + 2, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM after writing a snapshot: 128 + 15.</summary>
+    public const int Terminated = 143;
 }
 
 /// <summary>An error caused by the user's input; printed as one line, exit code <see cref="ExitCodes.BadInput"/>.</summary>
@@ -25,6 +35,7 @@ public static class CliRunner
     /// <summary>Runs <paramref name="root"/> with <paramref name="args"/>.</summary>
     public static int Run(RootCommand root, string[] args)
     {
+        ArgumentNullException.ThrowIfNull(root);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -40,10 +51,28 @@ public static class CliRunner
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (UserInputException e)
+        catch (Exception e) when (e is UserInputException or TrainingInputException or DatasetException or CheckpointFormatException or ShapeMismatchException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
             return ExitCodes.BadInput;
         }
+        catch (NonFiniteLossException e)
+        {
+            Console.Error.WriteLine($"error: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            // A bug, not the user's fault: still one line, with the exception type to report it by.
+            Console.Error.WriteLine($"error: unexpected {e.GetType().Name}: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
+        }
     }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }
