@@ -14,6 +14,9 @@ chainer/gen_narrow.npz, chainer/dis_narrow.npz
 chainer/gen_narrow_forward.npz
     'z' (2, 100) and 'x' (2, 3, 32, 32): the generator's forward pass in evaluation mode (BatchNormalization
     uses avg_mean/avg_var, eps=2e-5), computed here in float64 with NumPy only, as an independent reference.
+chainer/dis_narrow_forward.npz
+    'x' (the generator's output above) and 'y' (2, 1): the discriminator's forward pass in evaluation mode
+    (no noise), computed the same way.
 npy/*.npy
     Small arrays covering the .npy versions and the dtypes/orders the reader must accept or refuse.
 """
@@ -109,6 +112,40 @@ def deconv(h, w, b, stride, pad):
     return out + b.astype(np.float64).reshape(1, -1, 1, 1)
 
 
+def conv(h, w, b, stride, pad):
+    """Convolution by gathering each kernel tap: out[y, x] += W[ky, kx] . in[y*s - p + ky, x*s - p + kx]."""
+    n, _, height, width = h.shape
+    cout, _, kh, kw = w.shape
+    hp = np.pad(h, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out_h = (height + 2 * pad - kh) // stride + 1
+    out_w = (width + 2 * pad - kw) // stride + 1
+    out = np.zeros((n, cout, out_h, out_w))
+    w = w.astype(np.float64)
+    for ky in range(kh):
+        for kx in range(kw):
+            window = hp[:, :, ky:ky + (out_h - 1) * stride + 1:stride, kx:kx + (out_w - 1) * stride + 1:stride]
+            out += np.einsum('nihw,oi->nohw', window, w[:, :, ky, kx])
+    return out + b.astype(np.float64).reshape(1, -1, 1, 1)
+
+
+def bn_eval_no_gamma(h, d, name):
+    shape = (1, -1, 1, 1)
+    mean = d[name + '/avg_mean'].astype(np.float64).reshape(shape)
+    var = d[name + '/avg_var'].astype(np.float64).reshape(shape)
+    return (h - mean) / np.sqrt(var + EPS) + d[name + '/beta'].astype(np.float64).reshape(shape)
+
+
+def discriminator_forward(d, x):
+    """Evaluation mode: add_noise is the identity when chainer.config.train is False."""
+    lrelu = lambda a: np.where(a >= 0, a, 0.2 * a)
+    h = lrelu(conv(x, d['c0_0/W'], d['c0_0/b'], 1, 1))
+    for c, bn, stride in [('c0_1', 'bn0_1', 2), ('c1_0', 'bn1_0', 1), ('c1_1', 'bn1_1', 2), ('c2_0', 'bn2_0', 1),
+                          ('c2_1', 'bn2_1', 2), ('c3_0', 'bn3_0', 1)]:
+        k = d[c + '/W'].shape[2]
+        h = lrelu(bn_eval_no_gamma(conv(h, d[c + '/W'], d[c + '/b'], stride, (k - 1) // 2 if stride == 1 else 1), d, bn))
+    return h.reshape(len(x), -1) @ d['l4/W'].astype(np.float64).T + d['l4/b'].astype(np.float64)
+
+
 def generator_forward(d, z):
     relu = lambda a: np.maximum(a, 0.0)
     h = z @ d['l0/W'].astype(np.float64).T + d['l0/b'].astype(np.float64)
@@ -149,6 +186,8 @@ def main():
     x = generator_forward(gen, z)
     np.savez_compressed(os.path.join(folder, 'gen_narrow_forward.npz'),
                         z=z.astype(np.float32), x=x.astype(np.float32))
+    np.savez_compressed(os.path.join(folder, 'dis_narrow_forward.npz'),
+                        x=x.astype(np.float32), y=discriminator_forward(dis, x.astype(np.float32).astype(np.float64)).astype(np.float32))
     write_npy_cases(os.path.join(HERE, 'npy'))
 
 
