@@ -68,6 +68,11 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             context.AddSource($"{network.HintName}.Torch.g.cs", TorchEmitter.Emit(network));
         }
+
+        if (runtimes.Simd)
+        {
+            context.AddSource($"{network.HintName}.Simd.g.cs", SimdEmitter.Emit(network, runtimes.Torch));
+        }
     }
 
     private static void EmitGan(SourceProductionContext context, GanResult result)

@@ -29,8 +29,6 @@ internal static class GeneratorHarness
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToImmutableArray();
 
-    private static string SimdAssembly => throw new NotSupportedException("SIMD runtime not referenced yet");
-
     /// <summary>Creates a compilation of <paramref name="sources"/> (file names "Network0.cs", ...).</summary>
     public static CSharpCompilation Compile(Runtimes runtimes, params string[] sources)
     {
@@ -44,7 +42,7 @@ internal static class GeneratorHarness
 
         if (runtimes.HasFlag(Runtimes.Simd))
         {
-            references = references.Add(MetadataReference.CreateFromFile(SimdAssembly));
+            references = references.Add(MetadataReference.CreateFromFile(typeof(DcGanTyped.Simd.SimdNetwork).Assembly.Location));
         }
 
         var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Network{i}.cs"));
@@ -52,7 +50,9 @@ internal static class GeneratorHarness
             "TestNetworks",
             trees,
             references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
+                // The SDK suppresses these assembly-unification notes in every build (TorchSharp targets net8.0).
+                .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
     }
 
     /// <summary>A driver with step tracking on.</summary>

@@ -11,7 +11,7 @@ public sealed class IncrementalityTests
     public void Unrelated_edit_leaves_parse_steps_unchanged_and_outputs_cached()
     {
         var sources = SnapshotTests.SeedSources().Append("namespace Other;\npublic static class Unrelated { public const int X = 1; }\n").ToArray();
-        var compilation = GeneratorHarness.Compile(GeneratorHarness.Runtimes.Torch, sources);
+        var compilation = GeneratorHarness.Compile(GeneratorHarness.Runtimes.Both, sources);
         var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
         // Whitespace and a comment in another file, plus a comment at the top of the Generator's own file
@@ -58,7 +58,7 @@ public sealed class IncrementalityTests
     {
         static string[] Generate()
         {
-            var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Torch, SnapshotTests.SeedSources()));
+            var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Both, SnapshotTests.SeedSources()));
             return result.Results.Single().GeneratedSources.OrderBy(s => s.HintName, StringComparer.Ordinal)
                 .Select(s => s.HintName + "\n" + s.SourceText).ToArray();
         }

@@ -22,10 +22,12 @@ public sealed class SnapshotTests
     [InlineData("DcGanTyped.Models.Generator.Torch.g.cs")]
     [InlineData("DcGanTyped.Models.Discriminator.Info.g.cs")]
     [InlineData("DcGanTyped.Models.Discriminator.Torch.g.cs")]
+    [InlineData("DcGanTyped.Models.Generator.Simd.g.cs")]
+    [InlineData("DcGanTyped.Models.Discriminator.Simd.g.cs")]
     [InlineData("DcGanTyped.Models.SeedGan.Gan.g.cs")]
     public void Seed_output_matches_snapshot(string hintName)
     {
-        var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Torch, SeedSources()));
+        var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Both, SeedSources()));
         var generated = result.Results.Single().GeneratedSources.Single(s => s.HintName == hintName).SourceText.ToString();
         var path = Path.Combine(SnapshotDirectory, hintName + ".txt");
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
@@ -48,13 +50,14 @@ public sealed class SnapshotTests
     [Fact]
     public void Seed_networks_compile_against_the_runtimes_without_diagnostics()
     {
-        var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Torch, SeedSources()));
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Both, SeedSources()));
         Assert.Empty(result.Diagnostics);
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
         Assert.True(problems.Length == 0, string.Join("\n", problems.Select(p => p.ToString())));
         Assert.Equal(
-            ["Discriminator.Info", "Discriminator.Torch", "Generator.Info", "Generator.Torch", "NarrowDiscriminator.Info", "NarrowDiscriminator.Torch",
-             "NarrowGan.Gan", "NarrowGenerator.Info", "NarrowGenerator.Torch", "SeedGan.Gan"],
+            ["Discriminator.Info", "Discriminator.Simd", "Discriminator.Torch", "Generator.Info", "Generator.Simd", "Generator.Torch",
+             "NarrowDiscriminator.Info", "NarrowDiscriminator.Simd", "NarrowDiscriminator.Torch", "NarrowGan.Gan",
+             "NarrowGenerator.Info", "NarrowGenerator.Simd", "NarrowGenerator.Torch", "SeedGan.Gan"],
             result.Results.Single().GeneratedSources.Select(s => s.HintName.Replace("DcGanTyped.Models.", string.Empty).Replace(".g.cs", string.Empty)).Order());
     }
 
@@ -64,12 +67,23 @@ public sealed class SnapshotTests
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.None, SeedSources()));
         Assert.Empty(output.Errors());
         Assert.All(result.GeneratedTrees, t => Assert.DoesNotContain(".Torch.", t.FilePath, StringComparison.Ordinal));
+        Assert.All(result.GeneratedTrees, t => Assert.DoesNotContain(".Simd.", t.FilePath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Simd_alone_compiles_without_the_torch_copies()
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Simd, SeedSources()));
+        Assert.Empty(output.Errors());
+        var simd = result.Results.Single().GeneratedSources.Single(s => s.HintName == "DcGanTyped.Models.Generator.Simd.g.cs").SourceText.ToString();
+        Assert.DoesNotContain("CopyFrom", simd, StringComparison.Ordinal);
+        Assert.DoesNotContain(".Torch.", string.Concat(result.GeneratedTrees.Select(t => t.FilePath)), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Generated_code_has_the_header_and_a_shape_comment_on_every_forward_line()
     {
-        var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Torch, SeedSources()));
+        var (result, _) = GeneratorHarness.Run(GeneratorHarness.Compile(GeneratorHarness.Runtimes.Both, SeedSources()));
         foreach (var source in result.Results.Single().GeneratedSources)
         {
             var text = source.SourceText.ToString();

@@ -88,6 +88,8 @@ internal static class TorchEmitter
         LayerKind.BatchNorm1d or LayerKind.BatchNorm2d =>
             $"{l.Kind} over {l.In} {(l.Kind == LayerKind.BatchNorm1d ? "features" : "channels")}{(l.Gamma ? string.Empty : " without a learnable scale")}, eps {Double(l.Eps)}, decay {Double(l.Decay)}.",
         LayerKind.GaussianNoise => $"Adds N(0, {Double(l.Value)}) noise in training mode.",
+        LayerKind.LeakyReLU => $"LeakyReLU with slope {Double(l.Value)}.",
+        LayerKind.Reshape or LayerKind.Flatten => $"{l.Kind} {Plain(l.InputShape)} to {Plain(l.OutputShape)}.",
         _ => $"{l.Kind}.",
     };
 

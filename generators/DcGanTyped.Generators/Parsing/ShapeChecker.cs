@@ -16,7 +16,11 @@ internal static class ShapeChecker
     private static readonly HashSet<string> Reserved =
     [
         "Info", "InitStd", "TorchModule", "SimdModule", "CreateTorch", "CreateSimd", "forward", "Forward", "Backward",
-        "CheckInput", "NoiseEnabled", "Noise", "Layers", "CopyFrom", "CopyTo", "InitializeWeights", "training",
+        "CheckInput", "NoiseEnabled", "Noise", "Layers", "CopyFrom", "CopyTo", "InitializeWeights", "training", "Find",
+        "Add", "Parameters", "NamedParameters", "StateDict", "ZeroGrad", "RegisterComponents", "Dispose", "GetType",
+        "ToString", "Equals", "GetHashCode", "train", "eval", "to", "cpu", "cuda", "call", "apply", "parameters",
+        "named_parameters", "buffers", "named_buffers", "children", "named_children", "modules", "named_modules",
+        "state_dict", "load_state_dict", "zero_grad", "register_module", "register_buffer", "register_parameter",
     ];
 
     /// <summary>Checks <paramref name="layers"/> against <paramref name="input"/>; null layers when any error was found.</summary>
