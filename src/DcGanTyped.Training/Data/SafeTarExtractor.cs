@@ -70,6 +70,20 @@ public static class SafeTarExtractor
                             $"Archive '{archiveName}' has a {entry.EntryType} entry '{entry.Name}'; only plain files and folders are accepted, so the archive is refused.");
                 }
             }
+
+            // The tar reader stops at the end-of-archive marker; reading on to the end of the gzip stream makes
+            // the decompressor check the CRC-32 in its trailer, which catches corruption inside file contents.
+            var buffer = new byte[1 << 14];
+            long trailing = 0;
+            int read;
+            while ((read = gzip.Read(buffer)) > 0)
+            {
+                trailing += read;
+                if (trailing > 1 << 20)
+                {
+                    throw new DatasetException($"Archive '{archiveName}' has more than 1 MiB of data after its end-of-archive marker; refused.");
+                }
+            }
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
         {
