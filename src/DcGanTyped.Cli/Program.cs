@@ -7,6 +7,8 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(GenerateCommand.Create());
 root.Subcommands.Add(InterpolateCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
+root.Subcommands.Add(ImportChainerCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 
 var code = CliRunner.Run(root, args);
 ProcessMaps.DumpIfRequested();
