@@ -108,7 +108,7 @@ public static class FashionMnistReader
 
         // A plain file's size was checked against the header, so the store can be allocated at once; for a
         // compressed one the header alone must not decide an allocation, so the store grows with what arrives.
-        var capacity = fileLength is null ? Math.Min(count, 1024) : count;
+        var capacity = fileLength is null ? Math.Min(count, 64) : count;
         var pixels = new byte[capacity * ImageDataset.ImageFloats];
         Span<byte> source = stackalloc byte[SourceImageBytes];
         for (var i = 0; i < count; i++)

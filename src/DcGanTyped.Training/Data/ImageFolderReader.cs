@@ -17,6 +17,10 @@ public static class ImageFolderReader
     /// <summary>File extensions read (case-insensitive).</summary>
     public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg"];
 
+    // See TryDecode: the most pixels a file may declare per byte it holds, and an allowance for tiny files.
+    private const long PixelsPerEncodedByte = 10_000;
+    private const long MinPixelBudget = 1 << 16;
+
     // Decoding in parallel pays off only for more than a few files.
     private const int ParallelThreshold = 64;
     private const int NamesInWarning = 5;
@@ -163,6 +167,13 @@ public static class ImageFolderReader
         if ((long)size.Width * size.Height > MaxPixels)
         {
             return $"{info.Width}x{info.Height} is larger than {MaxPixels / (1024 * 1024)} megapixels";
+        }
+
+        // A header can declare any size; the pixels must be justified by the bytes that encode them before a
+        // bitmap is allocated (PNG's deflate cannot expand one byte into more than about 8,300 one-bit pixels).
+        if (stream.CanSeek && (long)size.Width * size.Height > MinPixelBudget + (PixelsPerEncodedByte * stream.Length))
+        {
+            return $"{info.Width}x{info.Height} pixels cannot be encoded in {stream.Length} bytes: the header is corrupt";
         }
 
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
