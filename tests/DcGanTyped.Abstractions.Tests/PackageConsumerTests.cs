@@ -125,7 +125,7 @@ public sealed class PackageConsumerTests(PackedFeed feed) : IClassFixture<Packed
     }
 
     [Fact]
-    public void AConsumerOutsideTheSolution_DeclaresANetwork_BuildsAndRunsAForwardPass()
+    public void AConsumerOutsideTheSolution_DeclaresANetwork_BuildsAndRunsItOnBothEngines()
     {
         var dir = feed.WriteConsumer("GoodConsumer", $$"""
             using DcGanTyped;
@@ -137,8 +137,16 @@ public sealed class PackageConsumerTests(PackedFeed feed) : IClassFixture<Packed
 
             using var net = new TinyGenerator.TorchModule();
             net.eval();
-            using var y = net.call(rand(5, 16));
+            using var z = rand(5, 16);
+            using var y = net.call(z);
             Console.WriteLine($"torch: ({string.Join(", ", y.shape)}) in [{y.min().item<float>():F3}, {y.max().item<float>():F3}]");
+
+            // The same network on the pure C# engine, with the TorchSharp module's weights.
+            var simd = new TinyGenerator.SimdModule();
+            simd.CopyFrom(net);
+            var ys = simd.Forward(DcGanTyped.Simd.Tensor.FromArray(z.data<float>().ToArray(), 5, 16), training: false);
+            var maxDiff = ys.Span.ToArray().Zip(y.data<float>().ToArray()).Max(p => Math.Abs(p.First - p.Second));
+            Console.WriteLine($"simd: ({string.Join(", ", ys.Shape)}), max |simd - torch| {maxDiff:E1}, agree {maxDiff < 1e-5f}");
 
             try
             {
@@ -159,6 +167,8 @@ public sealed class PackageConsumerTests(PackedFeed feed) : IClassFixture<Packed
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("info: TinyGenerator (16) -> (3, 8, 8), 707 parameters", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("torch: (5, 3, 8, 8) in [0.", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("simd: (5, 3, 8, 8), max |simd - torch|", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("agree True", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("checked: TinyGenerator expects input (N, 16) but receives (5, 15)", run.Stdout, StringComparison.Ordinal);
     }
 
