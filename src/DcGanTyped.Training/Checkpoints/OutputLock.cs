@@ -46,7 +46,7 @@ public sealed class OutputLock : IDisposable
             catch (IOException e) when (File.Exists(path))
             {
                 var text = TryRead(path);
-                var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var parts = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length > 0 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                     && IsSameLiveProcess(pid, parts.Length > 1 ? parts[1] : null))
                 {

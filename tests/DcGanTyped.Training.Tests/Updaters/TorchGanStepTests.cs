@@ -1,0 +1,85 @@
+using DcGanTyped.Training.Data;
+using DcGanTyped.Training.Updaters;
+using TorchSharp;
+using static TorchSharp.torch;
+using Xunit;
+
+namespace DcGanTyped.Training.Tests.Updaters;
+
+/// <summary>
+/// The GAN step against an independent computation: the losses the updater reports must be what the paper's
+/// formulas give for the networks before and after D's update (noise off, so D is a deterministic function).
+/// </summary>
+[Collection("torch")]
+public sealed class TorchGanStepTests
+{
+    private const double Tolerance = 1e-5;
+
+    [Fact]
+    public void Losses_match_softplus_formulas_with_gen_loss_from_the_updated_discriminator()
+    {
+        var options = TestModels.Options("unused") with { BatchSize = 8 };
+        using var updater = new TorchGanUpdater(TestModels.Narrow, options);
+        updater.Dis.NoiseEnabled = false;
+        var batch = new float[8 * ImageDataset.ImageFloats];
+        new SerialIterator(TestModels.SmallShapes(), 8, 1).NextBatch(batch);
+
+        // Snapshot everything the step will read, so the step can be replayed by hand.
+        var before = updater.ExportState();
+        using var zState = updater.ZGenerator.get_state();
+        var result = updater.Step(batch, 8);
+        var afterDisUpdate = CloneDis(updater);
+
+        using var replay = new TorchGanUpdater(TestModels.Narrow, options);
+        replay.Dis.NoiseEnabled = false;
+        replay.ImportState(before, "before");
+        replay.ZGenerator.set_state(zState);
+        using var scope = NewDisposeScope();
+        var real = tensor(batch, new long[] { 8, 3, 32, 32 });
+        var z = replay.SampleZ(8);
+        var xFake = replay.Gen.forward(z).detach();
+        var yReal = replay.Dis.forward(real);
+        var yFake = replay.Dis.forward(xFake);
+        var disExpected = MeanSoftplus(-yReal) + MeanSoftplus(yFake);
+
+        // D after its update is the trained updater's D: G's update does not touch D's weights.
+        foreach (var (name, t) in replay.Dis.state_dict())
+        {
+            using var noGrad = no_grad();
+            t.copy_(afterDisUpdate[name]);
+        }
+
+        var genExpected = MeanSoftplus(-replay.Dis.forward(xFake));
+        Assert.True(Math.Abs(result.DisLoss - disExpected) < Tolerance, $"dis/loss {result.DisLoss} vs {disExpected}: |diff| = {Math.Abs(result.DisLoss - disExpected)}");
+        Assert.True(Math.Abs(result.GenLoss - genExpected) < Tolerance, $"gen/loss {result.GenLoss} vs {genExpected}: |diff| = {Math.Abs(result.GenLoss - genExpected)}");
+
+        // And with D before its update the generator's loss would differ: the recomputation is observable.
+        var dOld = replay.Dis;
+        replay.ImportState(before, "before");
+        var genWithOldD = MeanSoftplus(-dOld.forward(xFake));
+        Assert.True(Math.Abs(genWithOldD - genExpected) > 1e-7, "D's update did not change D(x_fake); the test would not see a wrong order");
+    }
+
+    [Fact]
+    public void Live_tensor_count_is_the_same_after_every_step()
+    {
+        using var updater = new TorchGanUpdater(TestModels.Narrow, TestModels.Options("unused"));
+        var it = new SerialIterator(TestModels.SmallShapes(), 4, 3);
+        var batch = new float[4 * ImageDataset.ImageFloats];
+        it.NextBatch(batch);
+        updater.Step(batch, 4);
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (var i = 0; i < 20; i++)
+        {
+            it.NextBatch(batch);
+            updater.Step(batch, 4);
+            Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }
+    }
+
+    private static Dictionary<string, Tensor> CloneDis(TorchGanUpdater updater)
+        => updater.Dis.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().MoveToOuterDisposeScope());
+
+    // Written out from the definition log(1 + e^x), not with nn.functional.softplus.
+    private static double MeanSoftplus(Tensor x) => log(exp(x) + 1).mean().ToDouble();
+}
