@@ -38,7 +38,8 @@ public static class Cifar10Reader
 
         if (files.Length == 0)
         {
-            throw new DatasetException($"No CIFAR-10 training files ({BatchPattern}) in '{folder}'.");
+            throw new DatasetException(
+                $"No CIFAR-10 training files ({BatchPattern}) in '{folder}': put them there, or delete the folder so that CIFAR-10 is downloaded again.");
         }
 
         Array.Sort(files, CompareBatchNames);

@@ -39,7 +39,8 @@ public static class DatasetLoader
     /// <c>cifar10</c>, <c>shapes</c> or <c>fashion-mnist</c> (case-insensitive), or the path of a folder of images.
     /// </param>
     /// <param name="dataDir">
-    /// Where CIFAR-10 is kept (<c>&lt;dataDir&gt;/cifar-10-batches-bin</c>, downloaded there when missing) and where
+    /// Where CIFAR-10 is kept (<c>&lt;dataDir&gt;/cifar-10-batches-bin</c>, downloaded there when missing; a folder
+    /// that holds the <c>data_batch_*.bin</c> files itself is read as it is) and where
     /// the Fashion-MNIST files are looked for; null means <see cref="DefaultDataDirectory"/> (and, for Fashion-MNIST,
     /// Debian's <c>/usr/share/datasets/fashion-mnist</c> as well).
     /// </param>
@@ -63,6 +64,12 @@ public static class DatasetLoader
 
         if (name.Equals(Cifar10, StringComparison.OrdinalIgnoreCase))
         {
+            // --data-dir may also name the batches folder itself.
+            if (dataDir is not null && Cifar10Reader.HasBatches(dataDir))
+            {
+                return Cifar10Reader.Load(dataDir);
+            }
+
             var folder = Cifar10Download.EnsureCifar10(dataDir ?? DefaultDataDirectory, options, cancellationToken);
             return Cifar10Reader.Load(folder);
         }

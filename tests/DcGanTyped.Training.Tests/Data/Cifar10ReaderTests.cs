@@ -32,6 +32,14 @@ public sealed class Cifar10ReaderTests
     }
 
     [Fact]
+    public void The_data_folder_may_be_the_batches_folder_itself()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllBytes(temp.Combine("data_batch_1.bin"), TestFiles.CifarBatch(2, 1));
+        Assert.Equal(2, DatasetLoader.Load("cifar10", temp.Path, new DatasetLoadOptions { AllowDownload = false }).Count);
+    }
+
+    [Fact]
     public void Keeps_the_channel_planes_of_the_binary_format()
     {
         using var temp = new TempFolder();
