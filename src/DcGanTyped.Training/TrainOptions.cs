@@ -64,6 +64,12 @@ public sealed record TrainOptions
     /// <summary>How many snapshots to keep (older ones are deleted after a newer one is on disk); null keeps all.</summary>
     public int? KeepSnapshots { get; init; }
 
+    /// <summary>What to do when a loss, gradient or weight is NaN or infinite: stop, or roll back to the last snapshot.</summary>
+    public Reliability.NanPolicy OnNan { get; init; } = Reliability.NanPolicy.Stop;
+
+    /// <summary>How many times <see cref="Reliability.NanPolicy.Rollback"/> may roll back before the run stops.</summary>
+    public int MaxRollbacks { get; init; } = 3;
+
     /// <summary>
     /// Checks the values that do not depend on the model; throws <see cref="TrainingInputException"/> with one line
     /// naming the option.
@@ -78,6 +84,7 @@ public sealed record TrainOptions
         Require(Iterations is null or >= 1, $"--iterations must be at least 1 (got {Iterations})");
         Require(Threads is null or >= 1, $"--threads must be at least 1 (got {Threads})");
         Require(KeepSnapshots is null or >= 1, $"--keep-snapshots must be at least 1 (got {KeepSnapshots})");
+        Require(MaxRollbacks >= 0, $"--max-rollbacks must be at least 0 (got {MaxRollbacks})");
         Require(Gpu >= -1, $"--gpu must be -1 (CPU) or a CUDA device index (got {Gpu})");
         Require(!string.IsNullOrWhiteSpace(Out), "--out must name a folder");
         Require(!string.IsNullOrWhiteSpace(Dataset), "--dataset must not be empty");

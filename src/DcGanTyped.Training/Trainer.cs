@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using DcGanTyped.Training.Checkpoints;
 using DcGanTyped.Training.Data;
 using DcGanTyped.Training.Extensions;
+using DcGanTyped.Training.Reliability;
 using DcGanTyped.Training.Updaters;
 
 namespace DcGanTyped.Training;
@@ -91,6 +92,9 @@ public sealed class Trainer
             throw new CheckpointException(r.Path, $"written by the {r.Content.Engine} engine; resume it with --engine {r.Content.Engine}");
         }
 
+        // Another architecture is refused here too, before the output folder is touched.
+        resume?.Content.State.CheckLayout(updater.StateLayout(), resume.Value.Path, $"{models.Generator.Name}/{models.Discriminator.Name}");
+
         CreateOutputFolder(outDir);
         using var outputLock = OutputLock.Acquire(outDir);
         AtomicFile.DeleteStaleTemporaries(outDir);
@@ -114,13 +118,42 @@ public sealed class Trainer
         double Elapsed() => elapsedBefore + clock.Elapsed.TotalSeconds;
         long lastSaved = resume is null ? -1 : iteration;
 
+        // NaN/Inf watchdog (--on-nan). Before the first snapshot, a rollback returns to the state training started from.
+        var watchdog = new NonFiniteWatchdog(updater, NanInjection.FromEnvironment());
+        var rollbacks = 0;
+        var initial = options.OnNan == NanPolicy.Rollback && resume is null
+            ? new SnapshotContent(updater.EngineName, models.Name, TrainerState(iterator, log, iteration, 0), updater.ExportState())
+            : null;
+
         observer.Started(iteration, total);
         while (!StopTriggered(iteration, iterator))
         {
             iterator.NextBatch(batch);
             var step = updater.Step(batch, options.BatchSize);
             iteration++;
-            CheckFinite(iteration, step);
+            try
+            {
+                watchdog.Check(iteration, step);
+            }
+            catch (NonFiniteLossException e) when (options.OnNan == NanPolicy.Rollback)
+            {
+                if (rollbacks >= options.MaxRollbacks)
+                {
+                    observer.Note($"--max-rollbacks {options.MaxRollbacks} reached; stopping");
+                    throw;
+                }
+
+                rollbacks++;
+                var (content, from) = lastSnapshot is { } last ? (SnapshotFile.Read(last), last) : (initial!, "the initial state");
+                (iteration, _) = Restore(content, from, updater, iterator, log);
+                lastSaved = lastSnapshot is null ? -1 : iteration;
+
+                // The same seeds would replay the steps that diverged; new ones give the run another path.
+                NonFiniteWatchdog.Reseed(updater, unchecked(((ulong)options.Seed * 0x9E3779B97F4A7C15UL) + ((ulong)e.Iteration << 8) + (ulong)rollbacks));
+                observer.Note($"the {e.Network} diverged at iteration {e.Iteration} ({e.Message.Split(':')[0]}); rolled back to {from} (iteration {iteration}) with new noise seeds, rollback {rollbacks} of {options.MaxRollbacks}");
+                continue;
+            }
+
             log.Add(step);
             observer.Stepped(iteration, iterator.Epoch);
 
@@ -194,19 +227,6 @@ public sealed class Trainer
     private bool StopTriggered(long iteration, SerialIterator iterator)
         => options.Iterations is long n ? iteration >= n : iterator.Epoch >= options.Epoch;
 
-    private static void CheckFinite(long iteration, GanStepResult step)
-    {
-        if (!double.IsFinite(step.DisLoss))
-        {
-            throw new NonFiniteLossException(iteration, "discriminator", "dis/loss", step.DisLoss);
-        }
-
-        if (!double.IsFinite(step.GenLoss))
-        {
-            throw new NonFiniteLossException(iteration, "generator", "gen/loss", step.GenLoss);
-        }
-    }
-
     private (SnapshotContent Content, string Path)? LoadResume(string outDir)
     {
         if (options.Resume is null)
@@ -260,30 +280,30 @@ public sealed class Trainer
         WeightsFile.Write(Path.Combine(outDir, $"dis_iter_{it}"), updater.SaveDiscriminatorWeights());
 
         // The snapshot is written last: once it exists, everything it refers to is on disk.
-        var trainer = new JsonObject
-        {
-            ["iteration"] = iteration,
-            ["epoch"] = iterator.Epoch,
-            ["elapsed_time"] = elapsed,
-            ["seed"] = options.Seed,
-            ["batchsize"] = options.BatchSize,
-            ["iterator"] = JsonSerializer.SerializeToNode(iterator.ExportState()),
-            ["log"] = log.ExportState(),
-        };
+        var trainer = TrainerState(iterator, log, iteration, elapsed);
         var path = Path.Combine(outDir, SnapshotLocator.FileName(iteration));
         SnapshotFile.Write(path, new SnapshotContent(updater.EngineName, models.Name, trainer, updater.ExportState()));
         observer.Note($"snapshot written: {path}");
 
         if (options.KeepSnapshots is int keep)
         {
-            foreach (var (_, old) in SnapshotLocator.List(outDir).Skip(keep))
-            {
-                File.Delete(old);
-            }
+            // Only now that the new snapshot is synced and renamed may older ones go.
+            SnapshotRetention.Apply(outDir, iteration, keep);
         }
 
         return path;
     }
+
+    private JsonObject TrainerState(SerialIterator iterator, LogReport log, long iteration, double elapsed) => new()
+    {
+        ["iteration"] = iteration,
+        ["epoch"] = iterator.Epoch,
+        ["elapsed_time"] = elapsed,
+        ["seed"] = options.Seed,
+        ["batchsize"] = options.BatchSize,
+        ["iterator"] = JsonSerializer.SerializeToNode(iterator.ExportState()),
+        ["log"] = log.ExportState(),
+    };
 
     private static (long Iteration, double Elapsed) Restore(SnapshotContent content, string path, IGanUpdater updater, SerialIterator iterator, LogReport log)
     {
