@@ -32,7 +32,8 @@ public static partial class AtomicFile
         {
             using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                write(fs);
+                // The wrapper is the identity unless a test switched on a fault (full disk, slow snapshot write).
+                write(Reliability.FaultInjection.Wrap(fs, full));
                 fs.Flush(flushToDisk: true);
             }
 
