@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using DcGanTyped.Training;
 using DcGanTyped.Training.Data;
+using DcGanTyped.Training.Reliability;
 
 namespace DcGanTyped.Cli.Commands;
 
@@ -31,11 +32,17 @@ public static class TrainCommand
         var model = CommonOptions.Model(d.Model);
         var threads = new Option<int?>("--threads") { Description = "CPU threads of the torch engine (default: all cores)" };
         var keep = new Option<int?>("--keep-snapshots") { Description = "Keep only the newest K snapshots (default: keep all)" };
+        var onNan = new Option<string>("--on-nan")
+        {
+            Description = "When a loss, gradient or weight is NaN/Inf: stop | rollback (restore the last snapshot, new noise seeds)",
+            DefaultValueFactory = _ => d.OnNan.ToString().ToLowerInvariant(),
+        };
+        var maxRollbacks = new Option<int>("--max-rollbacks") { Description = "Rollbacks allowed by --on-nan rollback before the run stops", DefaultValueFactory = _ => d.MaxRollbacks };
 
         var command = new Command("train", "Train the DCGAN (Chainer's examples/dcgan/train_dcgan.py).")
         {
             gpu, batch, epoch, nHidden, seed, output, resume, snapshotInterval, displayInterval, dataset, dataDir,
-            iterations, engine, model, threads, keep,
+            iterations, engine, model, threads, keep, onNan, maxRollbacks,
         };
 
         command.SetAction(parse =>
@@ -58,6 +65,13 @@ public static class TrainCommand
                 Model = parse.GetValue(model)!,
                 Threads = parse.GetValue(threads),
                 KeepSnapshots = parse.GetValue(keep),
+                OnNan = parse.GetValue(onNan) switch
+                {
+                    "stop" => NanPolicy.Stop,
+                    "rollback" => NanPolicy.Rollback,
+                    var other => throw new UserInputException($"unknown --on-nan '{other}'; use stop or rollback"),
+                },
+                MaxRollbacks = parse.GetValue(maxRollbacks),
             };
             return Run(options);
         });
@@ -107,7 +121,9 @@ public static class TrainCommand
         Console.WriteLine($"# dataset: {dataset.Description} ({dataset.Count} images)");
         Console.WriteLine();
 
-        var result = ProgressObserver.RunWithProgress(observer => new Trainer(options, models, dataset, observer).Run(cts.Token));
+        // Test hook (DCGANTYPED_TEST_MEMORY_TRACE): per-step memory figures for the leak tests; null in real runs.
+        using var trace = MemoryTrace.FromEnvironment(options.Engine);
+        var result = ProgressObserver.RunWithProgress(observer => new Trainer(options, models, dataset, observer) { AfterStep = trace is null ? null : trace.Record }.Run(cts.Token));
         if (result.Reason == StopReason.Interrupted)
         {
             Console.WriteLine(result.LastSnapshot is { } s
