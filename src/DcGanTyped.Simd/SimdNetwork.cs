@@ -68,9 +68,11 @@ public abstract class SimdNetwork
     /// <summary>Clears every parameter gradient.</summary>
     public void ZeroGrad()
     {
-        foreach (var (_, p) in NamedParameters())
+        // Indexing, not foreach: enumerating through the interface would box an enumerator every step.
+        var ps = NamedParameters();
+        for (var i = 0; i < ps.Count; i++)
         {
-            p.Grad.Span.Clear();
+            ps[i].P.Grad.Span.Clear();
         }
     }
 

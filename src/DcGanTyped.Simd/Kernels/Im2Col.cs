@@ -106,7 +106,7 @@ internal static unsafe class Im2Col
     // The valid output range [lo, hi) for kernel offset kk: positions whose input index o*S - P + kk lies in [0, size).
     private static (int Lo, int Hi) Valid(int kk, int size, int outSize, int s, int p)
     {
-        var lo = Math.Max(0, (p - kk + s - 1) / s);
+        var lo = Math.Min(outSize, Math.Max(0, (p - kk + s - 1) / s));
         var hi = Math.Min(outSize, ((size - 1 + p - kk) / s) + 1);
         if (size - 1 + p - kk < 0)
         {

@@ -1,18 +1,24 @@
+using System.Diagnostics;
+
 namespace DcGanTyped.Simd.Kernels;
 
 /// <summary>
 /// A fork-join pool with one worker thread per extra core. <c>Parallel.For</c> allocates tasks and closures on
-/// every call; a training step makes hundreds of parallel calls, so the engine uses this allocation-free pool:
-/// the caller publishes a static function pointer and a state object, runs chunk 0 itself, and the workers run
-/// the other chunks (chunk i on worker i - 1). Nested or concurrent calls run sequentially on the calling thread.
+/// every call, and blocking primitives (Monitor.Wait, and the events built on it) allocate per wait; a training
+/// step makes hundreds of parallel calls, so the engine uses this pool instead: the caller publishes a static
+/// function pointer and a state object, runs its share of the chunks, and spins (yielding) until the workers are
+/// done. Workers spin, then sleep in 1 ms steps, and block only after a second without work, so a running
+/// training loop never allocates. Nested or concurrent calls run sequentially on the calling thread.
 /// </summary>
 internal static unsafe class WorkerPool
 {
     private static readonly object Gate = new();
-    private static readonly object DoneGate = new();
     private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
+    private static readonly long SpinTicks = Stopwatch.Frequency / 200;
+    private static readonly long NapTicks = Stopwatch.Frequency;
     private static int busy;
     private static int generation;
+    private static int sleepers;
     private static int pending;
     private static int chunks;
     private static object? state;
@@ -47,14 +53,18 @@ internal static unsafe class WorkerPool
         try
         {
             EnsureStarted();
+            failure = null;
             state = runState;
             body = run;
             chunks = count;
             Volatile.Write(ref pending, WorkerCount);
-            lock (Gate)
+            Interlocked.Increment(ref generation);
+            if (Volatile.Read(ref sleepers) > 0)
             {
-                generation++;
-                Monitor.PulseAll(Gate);
+                lock (Gate)
+                {
+                    Monitor.PulseAll(Gate);
+                }
             }
 
             try
@@ -66,20 +76,32 @@ internal static unsafe class WorkerPool
             }
             finally
             {
-                WaitForWorkers();
+                var spin = new SpinWait();
+                while (Volatile.Read(ref pending) != 0)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
             }
 
             if (failure is { } error)
             {
-                failure = null;
                 throw new AggregateException(error);
             }
         }
         finally
         {
             state = null;
+            failure = null;
             Volatile.Write(ref busy, 0);
         }
+    }
+
+    /// <summary>Bytes the pool's worker threads have allocated on the managed heap so far (for allocation tests).</summary>
+    public static long WorkerAllocatedBytes()
+    {
+        var counts = new long[Parallelism];
+        Run(Parallelism, counts, &ReadAllocatedBytes);
+        return counts.AsSpan(1).ToArray().Sum();
     }
 
     /// <summary>The half-open range of chunk <paramref name="index"/> when <paramref name="length"/> items are cut into <paramref name="count"/> chunks aligned to <paramref name="align"/>.</summary>
@@ -91,25 +113,8 @@ internal static unsafe class WorkerPool
         return (Math.Min(start, length), Math.Min(end, length));
     }
 
-    private static void WaitForWorkers()
-    {
-        var spin = new SpinWait();
-        for (var i = 0; i < 2000 && Volatile.Read(ref pending) != 0; i++)
-        {
-            spin.SpinOnce(sleep1Threshold: -1);
-        }
-
-        if (Volatile.Read(ref pending) != 0)
-        {
-            lock (DoneGate)
-            {
-                while (Volatile.Read(ref pending) != 0)
-                {
-                    Monitor.Wait(DoneGate);
-                }
-            }
-        }
-    }
+    private static void ReadAllocatedBytes(object counts, int index, int count)
+        => ((long[])counts)[index] = GC.GetAllocatedBytesForCurrentThread();
 
     private static void EnsureStarted()
     {
@@ -118,38 +123,26 @@ internal static unsafe class WorkerPool
             return;
         }
 
+        // Workers start from the current generation, which the caller bumps only after this returns.
         for (var w = 0; w < WorkerCount; w++)
         {
-            var index = w + 1;
-            var thread = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"simd-worker-{index}" };
-            thread.Start();
+            StartWorker(w + 1, generation);
         }
 
         started = true;
     }
 
-    private static void WorkerLoop(int index)
+    // A separate method: a lambda capturing locals makes the compiler allocate its closure on entry to the
+    // enclosing scope, which would cost an allocation on every call of EnsureStarted.
+    private static void StartWorker(int index, int start)
+        => new Thread(() => WorkerLoop(index, start)) { IsBackground = true, Name = $"simd-worker-{index}" }.Start();
+
+    private static void WorkerLoop(int index, int seen)
     {
-        var seen = Volatile.Read(ref generation);
         while (true)
         {
-            // Spin briefly: parallel calls come in quick succession during a step, and sleeping costs microseconds.
-            var spin = new SpinWait();
-            for (var i = 0; i < 4000 && Volatile.Read(ref generation) == seen; i++)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
-            }
-
-            lock (Gate)
-            {
-                while (generation == seen)
-                {
-                    Monitor.Wait(Gate);
-                }
-
-                seen = generation;
-            }
-
+            WaitForGeneration(seen);
+            seen = Volatile.Read(ref generation);
             var count = chunks;
             var runState = state!;
             var run = body;
@@ -166,11 +159,38 @@ internal static unsafe class WorkerPool
                 failure = ex;
             }
 
-            if (Interlocked.Decrement(ref pending) == 0)
+            Interlocked.Decrement(ref pending);
+        }
+    }
+
+    private static void WaitForGeneration(int seen)
+    {
+        var since = Stopwatch.GetTimestamp();
+        var spin = new SpinWait();
+        while (Volatile.Read(ref generation) == seen)
+        {
+            var idle = Stopwatch.GetTimestamp() - since;
+            if (idle < SpinTicks)
             {
-                lock (DoneGate)
+                spin.SpinOnce(sleep1Threshold: -1);
+            }
+            else if (idle < NapTicks)
+            {
+                Thread.Sleep(1);
+            }
+            else
+            {
+                // Long idle: block. The interlocked increment pairs with the caller's increment of the
+                // generation, so either the caller sees a sleeper and pulses, or this thread sees the new generation.
+                lock (Gate)
                 {
-                    Monitor.PulseAll(DoneGate);
+                    Interlocked.Increment(ref sleepers);
+                    while (Volatile.Read(ref generation) == seen)
+                    {
+                        Monitor.Wait(Gate);
+                    }
+
+                    Interlocked.Decrement(ref sleepers);
                 }
             }
         }
