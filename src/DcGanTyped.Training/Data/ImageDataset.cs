@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace DcGanTyped.Training.Data;
 
 /// <summary>
@@ -65,10 +67,38 @@ public sealed class ImageDataset : IImageDataset
             throw new ArgumentException($"The destination holds {destination.Length} floats; an image needs {ImageFloats}.", nameof(destination));
         }
 
-        ReadOnlySpan<byte> source = _pixels.AsSpan(index * ImageFloats, ImageFloats);
-        for (var i = 0; i < source.Length; i++)
+        ToUnit(_pixels.AsSpan(index * ImageFloats, ImageFloats), destination[..ImageFloats]);
+    }
+
+    /// <summary>Converts bytes to floats divided by 255 (vectorised; the same values as the scalar division).</summary>
+    public static void ToUnit(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        if (destination.Length < source.Length)
         {
-            // Division, not multiplication by 1/255: it is exact at 0 and 255 and matches Chainer's x / 255.
+            throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
+        }
+
+        // Division, not multiplication by 1/255: it is exact at 0 and 255 and matches Chainer's x / 255; IEEE
+        // division is correctly rounded in vector lanes too, so both paths give identical floats.
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var divisor = new Vector<float>(255f);
+            var n = Vector<float>.Count;
+            for (; i <= source.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+            {
+                Vector.Widen(new Vector<byte>(source[i..]), out var low, out var high);
+                Vector.Widen(low, out var a, out var b);
+                Vector.Widen(high, out var c, out var d);
+                (Vector.ConvertToSingle(a) / divisor).CopyTo(destination[i..]);
+                (Vector.ConvertToSingle(b) / divisor).CopyTo(destination[(i + n)..]);
+                (Vector.ConvertToSingle(c) / divisor).CopyTo(destination[(i + (2 * n))..]);
+                (Vector.ConvertToSingle(d) / divisor).CopyTo(destination[(i + (3 * n))..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
             destination[i] = source[i] / 255f;
         }
     }

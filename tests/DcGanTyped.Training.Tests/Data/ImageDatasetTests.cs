@@ -27,6 +27,21 @@ public sealed class ImageDatasetTests
     }
 
     [Fact]
+    public void The_vector_conversion_equals_scalar_division_at_every_length()
+    {
+        // Lengths around the vector widths (up to 64 bytes per vector with AVX-512) exercise body and remainder.
+        var source = Enumerable.Range(0, 300).Select(i => (byte)((i * 89) + 3)).ToArray();
+        for (var length = 0; length <= 200; length++)
+        {
+            var actual = new float[length];
+            ImageDataset.ToUnit(source.AsSpan(0, length), actual);
+            var expected = source.Take(length).Select(b => (float)((double)b / 255.0)).ToArray();
+            var (max, at) = TestFiles.MaxAbsDiff(expected, actual);
+            Assert.True(max == 0f, $"length {length}: max difference {max} at {at}");
+        }
+    }
+
+    [Fact]
     public void Checks_indices_and_buffer_sizes()
     {
         var dataset = new ImageDataset(new byte[ImageDataset.ImageFloats + 5], 1, "one");
