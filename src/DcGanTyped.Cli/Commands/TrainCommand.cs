@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using DcGanTyped.Training;
 using DcGanTyped.Training.Data;
+using DcGanTyped.Training.Interop.TensorBoard;
 using DcGanTyped.Training.Reliability;
 
 namespace DcGanTyped.Cli.Commands;
@@ -32,6 +33,7 @@ public static class TrainCommand
         var model = CommonOptions.Model(d.Model);
         var threads = new Option<int?>("--threads") { Description = "CPU threads of the torch engine (default: all cores)" };
         var keep = new Option<int?>("--keep-snapshots") { Description = "Keep only the newest K snapshots (default: keep all)" };
+        var tensorboard = new Option<string?>("--tensorboard") { Description = "Also write losses and preview grids as TensorBoard event files into this folder" };
         var onNan = new Option<string>("--on-nan")
         {
             Description = "When a loss, gradient or weight is NaN/Inf: stop | rollback (restore the last snapshot, new noise seeds)",
@@ -42,7 +44,7 @@ public static class TrainCommand
         var command = new Command("train", "Train the DCGAN (Chainer's examples/dcgan/train_dcgan.py).")
         {
             gpu, batch, epoch, nHidden, seed, output, resume, snapshotInterval, displayInterval, dataset, dataDir,
-            iterations, engine, model, threads, keep, onNan, maxRollbacks,
+            iterations, engine, model, threads, keep, onNan, maxRollbacks, tensorboard,
         };
 
         command.SetAction(parse =>
@@ -73,13 +75,13 @@ public static class TrainCommand
                 },
                 MaxRollbacks = parse.GetValue(maxRollbacks),
             };
-            return Run(options);
+            return Run(options, parse.GetValue(tensorboard));
         });
         return command;
     }
 
     /// <summary>Validates, loads the dataset, trains, and maps the outcome to an exit code.</summary>
-    public static int Run(TrainOptions options)
+    public static int Run(TrainOptions options, string? tensorboard = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -123,7 +125,8 @@ public static class TrainCommand
 
         // Test hook (DCGANTYPED_TEST_MEMORY_TRACE): per-step memory figures for the leak tests; null in real runs.
         using var trace = MemoryTrace.FromEnvironment(options.Engine);
-        var result = ProgressObserver.RunWithProgress(observer => new Trainer(options, models, dataset, observer) { AfterStep = trace is null ? null : trace.Record }.Run(cts.Token));
+        using var events = tensorboard is null ? null : new TensorBoardWriter(tensorboard);
+        var result = ProgressObserver.RunWithProgress(observer => new Trainer(options, models, dataset, TensorBoardObserver.Wrap(observer, events, options.Out)) { AfterStep = trace is null ? null : trace.Record }.Run(cts.Token));
         if (result.Reason == StopReason.Interrupted)
         {
             Console.WriteLine(result.LastSnapshot is { } s

@@ -18,22 +18,20 @@ public sealed class TensorBoardWriter : IDisposable
 
     /// <summary>Creates <paramref name="dir"/> if needed and starts a new event file in it.</summary>
     /// <param name="dir">The log directory.</param>
+    /// <exception cref="TrainingInputException">The folder or file cannot be created.</exception>
     public TensorBoardWriter(string dir)
     {
-        Directory.CreateDirectory(dir);
-        var now = DateTimeOffset.UtcNow;
-        var host = SafeHostName();
-        var baseName = string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{now.ToUnixTimeSeconds()}.{host}");
-        var path = Path.Combine(dir, baseName);
-
-        // Two writers started in the same second must not share a file.
-        for (var i = 1; File.Exists(path); i++)
+        try
         {
-            path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{baseName}.{i}"));
+            Directory.CreateDirectory(dir);
+            stream = CreateEventFile(dir, out var path);
+            FilePath = path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TrainingInputException($"--tensorboard {dir} cannot be written ({e.Message})", e);
         }
 
-        FilePath = path;
-        stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         Append(new TensorBoardEvent(WallTime(), 0, FileVersion, []));
     }
 
@@ -93,6 +91,22 @@ public sealed class TensorBoardWriter : IDisposable
         var host = Environment.MachineName;
         var chars = host.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
         return chars.Length == 0 ? "localhost" : new string(chars);
+    }
+
+    private static FileStream CreateEventFile(string dir, out string path)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var host = SafeHostName();
+        var baseName = string.Create(CultureInfo.InvariantCulture, $"events.out.tfevents.{now.ToUnixTimeSeconds()}.{host}");
+        path = Path.Combine(dir, baseName);
+
+        // Two writers started in the same second must not share a file.
+        for (var i = 1; File.Exists(path); i++)
+        {
+            path = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"{baseName}.{i}"));
+        }
+
+        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
     }
 
     private void Append(TensorBoardEvent e)
