@@ -41,6 +41,25 @@ public sealed class TorchBackendSwitchTests
         Assert.Equal(versions["TorchSharp"], versions["TorchSharp-cpu"]);
     }
 
+    [Fact]
+    public void AnUnknownTorchBackend_FailsTheBuildWithTheAllowedValues()
+    {
+        var r = ProcessRunner.Run("dotnet", ["msbuild", TorchProject, "-t:CheckTorchBackend", "-p:TorchBackend=rocm"], Repo.Root, timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(r.ExitCode != 0, r.ToString());
+        Assert.Contains("TorchBackend must be cpu (TorchSharp-cpu) or cuda (TorchSharp-cuda-linux), not 'rocm'.", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BothKnownTorchBackends_PassTheCheck()
+    {
+        foreach (var backend in new[] { "cpu", "cuda" })
+        {
+            var r = ProcessRunner.Run("dotnet", ["msbuild", TorchProject, "-t:CheckTorchBackend", $"-p:TorchBackend={backend}"], Repo.Root, timeout: TimeSpan.FromMinutes(2));
+            Assert.True(r.ExitCode == 0, $"{backend}: {r}");
+        }
+    }
+
     private static string[] PackageReferences(params string[] extra)
         => Items("PackageReference", extra).Select(i => i.GetProperty("Identity").GetString()!).ToArray();
 
