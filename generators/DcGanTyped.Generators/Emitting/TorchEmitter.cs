@@ -105,7 +105,8 @@ internal static class TorchEmitter
     private static string Construct(LayerModel l) => l.Kind switch
     {
         LayerKind.Linear => $"{Torch}.nn.Linear({l.In}, {l.Out}, hasBias: {Bool(l.Bias)})",
-        LayerKind.Conv2d => $"{Torch}.nn.Conv2d({l.In}, {l.Out}, kernel_size: {l.Kernel}, stride: {l.Stride}, padding: {l.Pad}, bias: {Bool(l.Bias)})",
+        // A literal 0 converts to TorchSharp's Padding enum, which makes "padding: 0" ambiguous: leave the default.
+        LayerKind.Conv2d => $"{Torch}.nn.Conv2d({l.In}, {l.Out}, kernel_size: {l.Kernel}, stride: {l.Stride}, {(l.Pad == 0 ? string.Empty : $"padding: {l.Pad}, ")}bias: {Bool(l.Bias)})",
         LayerKind.ConvTranspose2d => $"{Torch}.nn.ConvTranspose2d({l.In}, {l.Out}, kernel_size: {l.Kernel}, stride: {l.Stride}, padding: {l.Pad}, bias: {Bool(l.Bias)})",
         LayerKind.GaussianNoise => $"new {Layers}.GaussianNoise({Str(l.Name)}, sigma: {Double(l.Value)})",
         _ => $"new {Layers}.BatchNorm({Str(l.Name)}, {l.In}, eps: {Double(l.Eps)}, decay: {Double(l.Decay)}, gamma: {Bool(l.Gamma)})",
