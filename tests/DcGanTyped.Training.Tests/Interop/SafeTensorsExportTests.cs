@@ -5,6 +5,7 @@ using Xunit;
 
 namespace DcGanTyped.Training.Tests.Interop;
 
+[Collection("torch")]
 public sealed class SafeTensorsExportTests : IDisposable
 {
     private readonly string dir = Path.Combine(Path.GetTempPath(), "dcgan-export-" + Guid.NewGuid().ToString("N"));

@@ -160,8 +160,9 @@ public static partial class ChainerImporter
     }
 
     /// <summary>
-    /// The state_dict layout (names and shapes, in order) of one network of <paramref name="models"/>, from the SIMD
-    /// engine when the pair has one (no native library needed), else from a TorchSharp module.
+    /// The state_dict layout (names and shapes) of one network of <paramref name="models"/> in TorchSharp's order:
+    /// every parameter, then every buffer, as <c>Module.state_dict()</c> lists them and <c>Module.save</c> writes
+    /// them. Taken from the SIMD engine when the pair has one (no native library needed), else from a TorchSharp module.
     /// </summary>
     /// <param name="models">The pair.</param>
     /// <param name="generator">True for the generator, false for the discriminator.</param>
@@ -172,7 +173,11 @@ public static partial class ChainerImporter
         var simd = generator ? models.SimdGenerator : models.SimdDiscriminator;
         if (simd is not null)
         {
-            return [.. simd().StateDict().Select(t => (t.Name, (int[])t.T.Shape.Clone()))];
+            var network = simd();
+            var parameters = network.NamedParameters().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var state = network.StateDict();
+            return [.. state.Where(t => parameters.Contains(t.Name)).Concat(state.Where(t => !parameters.Contains(t.Name)))
+                .Select(t => (t.Name, (int[])t.T.Shape.Clone()))];
         }
 
         return TorchLayout(models, generator);
