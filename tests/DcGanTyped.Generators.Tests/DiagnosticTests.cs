@@ -54,6 +54,19 @@ public sealed class DiagnosticTests
         Assert.Empty(result.GeneratedTrees);
     }
 
+    [Theory]
+    [InlineData("[Network(Input = [Sizes.Out])] // <-\n[ReLU]", "Network on 'Net' has an argument that is not a compile-time constant; use literals or const fields")]
+    [InlineData("[Network(Input = [6])]\n[Reshape(Sizes.Out, 2)] // <-", "Reshape on 'Net' has an argument that is not a compile-time constant; use literals or const fields")]
+    [InlineData("[Network(Input = [3, 8, 8])]\n[Conv2d(\"c0\", 3, 4, Kernel = Sizes.Out)] // <-", "Conv2d on 'Net' has an argument that is not a compile-time constant; use literals or const fields")]
+    public void DCGAN0002_other_non_constant_arguments(string attributes, string message)
+    {
+        var source = Header + "public static class Sizes { public static int Out = 3; }\n" + attributes + "\npublic sealed partial record Net;";
+        var (result, _) = GeneratorHarness.Run(source);
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("DCGAN0002", MarkedLine(source), message), (d.Id, d.Line(), d.GetMessage()));
+        Assert.Empty(result.GeneratedTrees);
+    }
+
     [Fact]
     public void DCGAN0003_duplicate_layer_name()
     {
