@@ -20,7 +20,10 @@ public sealed class PackedFeed : IDisposable
         {
             var r = ProcessRunner.Run(
                 "dotnet",
-                ["pack", Repo.File("src", project, project + ".csproj"), "-c", Repo.Configuration, "--no-build", "-o", Feed, $"-p:PackageVersion={Version}"],
+                [
+                    "pack", Repo.File("src", project, project + ".csproj"), "-c", Repo.Configuration, "--no-build", "-o", Feed,
+                    $"-p:PackageVersion={Version}", $"-p:NuspecOutputPath={Path.Combine(Root, "nuspec")}/",
+                ],
                 Repo.Root);
             Assert.True(r.ExitCode == 0, $"pack {project}: {r}");
         }
