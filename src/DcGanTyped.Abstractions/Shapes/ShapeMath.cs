@@ -3,7 +3,12 @@
 namespace DcGanTyped.Shapes;
 
 /// <summary>Output-size formulas for the layers a network may declare.</summary>
+#if DCGANTYPED_GENERATOR
+// Internal inside the generator, so a project that sees both assemblies has one ShapeMath.
+internal static class ShapeMath
+#else
 public static class ShapeMath
+#endif
 {
     /// <summary>Spatial output size of a convolution: <c>(size + 2 pad - kernel) / stride + 1</c>.</summary>
     /// <remarks>Returns a value of zero or less when the kernel does not fit; callers report that.</remarks>
