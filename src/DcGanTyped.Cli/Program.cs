@@ -9,6 +9,7 @@ root.Subcommands.Add(InterpolateCommand.Create());
 root.Subcommands.Add(SummaryCommand.Create());
 root.Subcommands.Add(ImportChainerCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 
 var code = CliRunner.Run(root, args);
 ProcessMaps.DumpIfRequested();
