@@ -59,11 +59,13 @@ public abstract class SimdNetwork
     /// <summary>The parameters alone, in <see cref="NamedParameters"/> order (what an optimiser takes).</summary>
     public IReadOnlyList<Parameter> Parameters() => [.. NamedParameters().Select(p => p.P)];
 
-    /// <summary>Parameters and buffers named and ordered as TorchSharp's state_dict.</summary>
+    /// <summary>
+    /// Parameters and buffers named and ordered as TorchSharp's state_dict: every parameter first, then every buffer
+    /// (so weights files load on either engine, whose loaders check the order).
+    /// </summary>
     public IReadOnlyList<(string Name, Tensor T)> StateDict()
-        => stateDict ??= [.. layers.SelectMany(l =>
-            l.Parameters.Select(p => (l.Name + "." + p.Name, p.Value))
-                .Concat(l.Buffers.Select(b => (l.Name + "." + b.Name, b.Value))))];
+        => stateDict ??= [.. layers.SelectMany(l => l.Parameters.Select(p => (l.Name + "." + p.Name, p.Value)))
+            .Concat(layers.SelectMany(l => l.Buffers.Select(b => (l.Name + "." + b.Name, b.Value))))];
 
     /// <summary>Clears every parameter gradient.</summary>
     public void ZeroGrad()

@@ -13,9 +13,10 @@ public sealed class NetworkTests
         Assert.Equal(
             ["l0.weight", "l0.bias", "bn0.weight", "bn0.bias", "dc1.weight", "dc1.bias", "bn1.bias", "c2.weight", "c2.bias", "l3.weight", "l3.bias"],
             net.NamedParameters().Select(p => p.Name));
+        // TorchSharp's state_dict (and Module.save) lists every parameter first, then every buffer.
         Assert.Equal(
-            ["l0.weight", "l0.bias", "bn0.weight", "bn0.bias", "bn0.running_mean", "bn0.running_var", "dc1.weight", "dc1.bias",
-             "bn1.bias", "bn1.running_mean", "bn1.running_var", "c2.weight", "c2.bias", "l3.weight", "l3.bias"],
+            ["l0.weight", "l0.bias", "bn0.weight", "bn0.bias", "dc1.weight", "dc1.bias", "bn1.bias", "c2.weight", "c2.bias",
+             "l3.weight", "l3.bias", "bn0.running_mean", "bn0.running_var", "bn1.running_mean", "bn1.running_var"],
             net.StateDict().Select(p => p.Name));
         Assert.Equal([5, 3, 4, 4], net.dc1.Weight.Value.Shape);
         Assert.Equal([4, 3, 3, 3], net.c2.Weight.Value.Shape);
