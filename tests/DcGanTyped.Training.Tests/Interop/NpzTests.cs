@@ -69,6 +69,25 @@ public sealed class NpzTests
     }
 
     [Fact]
+    public void Arrays_of_zeros_compressed_near_deflates_limit_are_still_read()
+    {
+        // 4 MB of zeros compress about 1000:1, close to deflate's ceiling of 1032:1 that the size check allows.
+        var npy = FixtureFiles.Npy(FixtureFiles.Header("<f4", "(1048576,)"), new byte[4 << 20]);
+        var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var s = zip.CreateEntry("zeros.npy", CompressionLevel.SmallestSize).Open();
+            s.Write(npy);
+        }
+
+        stream.Position = 0;
+        using var npz = new NpzArchive(stream, "zeros.npz");
+        var a = npz.Read("zeros");
+        Assert.Equal([1 << 20], a.Shape);
+        Assert.All(a.Data, v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void A_corrupted_compressed_entry_is_reported_not_thrown_raw()
     {
         var values = Enumerable.Range(0, 4096).Select(i => (float)(i % 7)).ToArray();
