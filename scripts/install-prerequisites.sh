@@ -42,6 +42,11 @@ if has_symbol; then
   exit 0
 fi
 
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  # Only the install needs root: ask for it here so the quick start is one plain command.
+  say "$(find_lib) lacks $NEED; installing it needs root, asking sudo"
+  exec sudo -- bash "$0" "$@"
+fi
 if [ "$(id -u)" -ne 0 ]; then
   say "$(find_lib) lacks $NEED, which TorchSharp needs." >&2
   say "run this script as root, or install libstdc++6 >= 14 (Debian 13 / Ubuntu 24.04 ship it)." >&2
