@@ -16,11 +16,15 @@ public static class BuiltInModels
         {
             TorchGenerator = () => new Generator.TorchModule(),
             TorchDiscriminator = () => new Discriminator.TorchModule(),
+            SimdGenerator = seed => new Generator.SimdModule(seed),
+            SimdDiscriminator = seed => new Discriminator.SimdModule(seed),
         },
         "narrow" => new GanModels("narrow", NarrowGenerator.Info, NarrowDiscriminator.Info)
         {
             TorchGenerator = () => new NarrowGenerator.TorchModule(),
             TorchDiscriminator = () => new NarrowDiscriminator.TorchModule(),
+            SimdGenerator = seed => new NarrowGenerator.SimdModule(seed),
+            SimdDiscriminator = seed => new NarrowDiscriminator.SimdModule(seed),
         },
         _ => throw new TrainingInputException($"unknown --model '{name}'; use one of: {string.Join(", ", Names)}"),
     };

@@ -12,8 +12,8 @@ namespace DcGanTyped.Training;
 /// {
 ///     TorchGenerator = () => new MyGen.TorchModule(),
 ///     TorchDiscriminator = () => new MyDis.TorchModule(),
-///     SimdGenerator = () => new MyGen.SimdModule(),
-///     SimdDiscriminator = () => new MyDis.SimdModule(),
+///     SimdGenerator = seed => new MyGen.SimdModule(seed),
+///     SimdDiscriminator = seed => new MyDis.SimdModule(seed),
 /// };
 /// </code>
 /// The factories are only invoked by the engine that uses them, so the SIMD engine never loads libtorch.
@@ -29,11 +29,11 @@ public sealed partial record GanModels(string Name, NetworkInfo Generator, Netwo
     /// <summary>Creates the discriminator's TorchSharp module (weights initialised).</summary>
     public Func<TypedModule>? TorchDiscriminator { get; init; }
 
-    /// <summary>Creates the generator on the SIMD engine (weights initialised by the trainer from the seed).</summary>
-    public Func<SimdNetwork>? SimdGenerator { get; init; }
+    /// <summary>Creates the generator on the SIMD engine with weights drawn from the given seed.</summary>
+    public Func<int, SimdNetwork>? SimdGenerator { get; init; }
 
-    /// <summary>Creates the discriminator on the SIMD engine.</summary>
-    public Func<SimdNetwork>? SimdDiscriminator { get; init; }
+    /// <summary>Creates the discriminator on the SIMD engine with weights drawn from the given seed.</summary>
+    public Func<int, SimdNetwork>? SimdDiscriminator { get; init; }
 
     /// <summary>The image shape (C, H, W) both networks agree on.</summary>
     public Shape ImageShape => Discriminator.InputShape;

@@ -97,6 +97,7 @@ public sealed class Trainer
 
         CreateOutputFolder(outDir);
         using var outputLock = OutputLock.Acquire(outDir);
+        Directory.CreateDirectory(Path.Combine(outDir, "preview"));
         AtomicFile.DeleteStaleTemporaries(outDir);
 
         var iterator = new SerialIterator(dataset, options.BatchSize, unchecked((ulong)options.Seed));
@@ -253,7 +254,6 @@ public sealed class Trainer
         try
         {
             Directory.CreateDirectory(outDir);
-            Directory.CreateDirectory(Path.Combine(outDir, "preview"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

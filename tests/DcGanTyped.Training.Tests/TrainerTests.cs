@@ -7,7 +7,7 @@ namespace DcGanTyped.Training.Tests;
 [Collection("torch")]
 public sealed class TrainerTests
 {
-    public static TheoryData<EngineKind> Engines => [EngineKind.Torch];
+    public static TheoryData<EngineKind> Engines => [EngineKind.Torch, EngineKind.Simd];
 
     [Theory]
     [MemberData(nameof(Engines))]

@@ -23,39 +23,52 @@ public sealed class EngineState
     public SortedDictionary<string, byte[]> Blobs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Throws <see cref="CheckpointException"/> naming the first key or shape of <paramref name="expected"/> that
-    /// this state does not have, so a checkpoint of another architecture is refused before anything is copied.
+    /// Matches this state's tensors to <paramref name="expected"/> by name (as TorchSharp's <c>Module.load</c> does) and
+    /// returns them in <paramref name="expected"/>'s order. Throws <see cref="CheckpointException"/> naming the first
+    /// expected key that is missing or has another shape, or a key the model does not have, so a checkpoint of
+    /// another architecture is refused before anything is copied.
     /// </summary>
-    public void CheckLayout(IReadOnlyList<(string Name, int[] Shape)> expected, string path, string modelName)
+    public IReadOnlyList<NamedTensor> Align(IReadOnlyList<(string Name, int[] Shape)> expected, string path, string modelName)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        for (var i = 0; i < Math.Max(expected.Count, Tensors.Count); i++)
+        var byName = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
+        foreach (var t in Tensors)
         {
-            if (i >= Tensors.Count)
+            if (!byName.TryAdd(t.Name, t))
             {
-                throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': key '{expected[i].Name}' is missing from the file");
+                throw new CheckpointException(path, $"key '{t.Name}' appears twice in the file");
+            }
+        }
+
+        var aligned = new List<NamedTensor>(expected.Count);
+        foreach (var (name, shape) in expected)
+        {
+            if (!byName.Remove(name, out var have))
+            {
+                throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': key '{name}' is missing from the file");
             }
 
-            if (i >= expected.Count)
-            {
-                throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': the file has an extra key '{Tensors[i].Name}'");
-            }
-
-            var have = Tensors[i];
-            var want = expected[i];
-            if (have.Name != want.Name)
-            {
-                throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': key '{have.Name}' in the file where the model expects '{want.Name}'");
-            }
-
-            if (!have.Shape.AsSpan().SequenceEqual(want.Shape))
+            if (!have.Shape.AsSpan().SequenceEqual(shape))
             {
                 throw new CheckpointException(
                     path,
-                    $"not a checkpoint of model '{modelName}': '{want.Name}' has shape {have.ShapeText} in the file but ({string.Join(", ", want.Shape)}) in the model");
+                    $"not a checkpoint of model '{modelName}': '{name}' has shape {have.ShapeText} in the file but ({string.Join(", ", shape)}) in the model");
             }
+
+            aligned.Add(have);
         }
+
+        if (byName.Count > 0)
+        {
+            var extra = Tensors.First(t => byName.ContainsKey(t.Name));
+            throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': the file has a key '{extra.Name}' the model does not have");
+        }
+
+        return aligned;
     }
+
+    /// <summary>Like <see cref="Align"/>, for its checks only.</summary>
+    public void CheckLayout(IReadOnlyList<(string Name, int[] Shape)> expected, string path, string modelName) => Align(expected, path, modelName);
 
     /// <summary>The blob named <paramref name="name"/>, or a <see cref="CheckpointException"/> when it is missing.</summary>
     public byte[] Blob(string name, string path)

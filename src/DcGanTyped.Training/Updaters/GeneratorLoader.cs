@@ -36,7 +36,7 @@ public static class GeneratorLoader
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Func<float[], int, float[]> LoadSimd(GanModels models, IReadOnlyList<NamedArray> entries, string path)
     {
-        var gen = (models.SimdGenerator ?? throw new TrainingInputException($"model '{models.Name}' has no SIMD networks; use --engine torch"))();
+        var gen = (models.SimdGenerator ?? throw new TrainingInputException($"model '{models.Name}' has no SIMD networks; use --engine torch"))(0);
         SimdGanUpdater.LoadWeights(gen, entries, path);
         var latent = models.Generator.InputShape[0];
         return (z, count) => gen.Forward(DcGanTyped.Simd.Tensor.FromArray(z[..(count * latent)], count, latent), training: false).Span.ToArray();
@@ -50,13 +50,13 @@ public static class GeneratorLoader
         var state = new EngineState();
         state.Tensors.AddRange(entries.Select(e => new NamedTensor(e.Name, [.. e.Shape.Select(d => checked((int)d))], e.Data)));
         var mine = gen.state_dict().Select(kv => (kv.Key, kv.Value.shape.Select(d => (int)d).ToArray())).ToList();
-        state.CheckLayout(mine, path, models.Generator.Name);
+        var tensors = state.Align(mine, path, models.Generator.Name);
         using (var noGrad = no_grad())
         {
             var i = 0;
             foreach (var (_, t) in gen.state_dict())
             {
-                using var src = tensor(state.Tensors[i++].Data, t.shape);
+                using var src = tensor(tensors[i++].Data, t.shape);
                 t.copy_(src);
             }
         }

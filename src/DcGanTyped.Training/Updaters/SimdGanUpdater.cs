@@ -39,11 +39,9 @@ public sealed class SimdGanUpdater : IGanUpdater
             throw new TrainingInputException($"--gpu {options.Gpu} needs the torch engine: the SIMD engine runs on the CPU only");
         }
 
-        Gen = models.SimdGenerator();
-        Dis = models.SimdDiscriminator();
+        Gen = models.SimdGenerator(options.Seed);
+        Dis = models.SimdDiscriminator(unchecked(options.Seed + 1));
         var seed = unchecked((ulong)options.Seed);
-        Gen.InitializeWeights(0.02, new System.Random(options.Seed));
-        Dis.InitializeWeights(0.02, new System.Random(options.Seed + 1));
         Gen.Noise.Reset(seed ^ 0x6E6F697365UL);
         Dis.Noise.Reset(seed ^ 0x6469736E6FUL);
         zRng = new Xoshiro256(seed + 1);
@@ -148,10 +146,10 @@ public sealed class SimdGanUpdater : IGanUpdater
         var state = new EngineState();
         state.Tensors.AddRange(entries.Select(e => new NamedTensor(e.Name, [.. e.Shape.Select(d => checked((int)d))], e.Data)));
         var mine = network.StateDict();
-        state.CheckLayout([.. mine.Select(t => (t.Name, t.T.Shape))], path, network.Info.Name);
+        var tensors = state.Align([.. mine.Select(t => (t.Name, t.T.Shape))], path, network.Info.Name);
         for (var i = 0; i < mine.Count; i++)
         {
-            mine[i].T.CopyFrom(state.Tensors[i].Data);
+            mine[i].T.CopyFrom(tensors[i].Data);
         }
     }
 
@@ -183,13 +181,13 @@ public sealed class SimdGanUpdater : IGanUpdater
     public void ImportState(EngineState state, string path)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state.CheckLayout(StateLayout(), path, $"{Gen.Info.Name}/{Dis.Info.Name}");
+        var tensors = state.Align(StateLayout(), path, $"{Gen.Info.Name}/{Dis.Info.Name}");
         var i = 0;
         foreach (var (_, net) in Networks())
         {
             foreach (var (_, t) in net.StateDict())
             {
-                t.CopyFrom(state.Tensors[i++].Data);
+                t.CopyFrom(tensors[i++].Data);
             }
         }
 

@@ -180,7 +180,7 @@ public sealed class TorchGanUpdater : IGanUpdater
     public void ImportState(EngineState state, string path)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state.CheckLayout(StateLayout(), path, $"{Gen.Info.Name}/{Dis.Info.Name}");
+        var tensors = state.Align(StateLayout(), path, $"{Gen.Info.Name}/{Dis.Info.Name}");
         var i = 0;
         using (var scope = NewDisposeScope())
         using (var noGrad = no_grad())
@@ -189,7 +189,7 @@ public sealed class TorchGanUpdater : IGanUpdater
             {
                 foreach (var (_, t) in module.state_dict())
                 {
-                    var src = state.Tensors[i++];
+                    var src = tensors[i++];
                     t.copy_(tensor(src.Data, t.shape).to(t.dtype).to(t.device));
                 }
             }

@@ -79,7 +79,13 @@ public sealed class SnapshotFileTests
         var shape = Assert.Throws<CheckpointException>(() => state.CheckLayout([("gen/l0.weight", [3, 2]), ("dis/bn.running_mean", [3])], "p", "m"));
         Assert.Contains("'gen/l0.weight' has shape (2, 3) in the file but (3, 2) in the model", shape.Message, StringComparison.Ordinal);
         var key = Assert.Throws<CheckpointException>(() => state.CheckLayout([("gen/l0.weight", [2, 3]), ("dis/c0.weight", [3])], "p", "m"));
-        Assert.Contains("key 'dis/bn.running_mean' in the file where the model expects 'dis/c0.weight'", key.Message, StringComparison.Ordinal);
+        Assert.Contains("key 'dis/c0.weight' is missing from the file", key.Message, StringComparison.Ordinal);
+        var extra = Assert.Throws<CheckpointException>(() => state.CheckLayout([("gen/l0.weight", [2, 3])], "p", "m"));
+        Assert.Contains("the file has a key 'dis/bn.running_mean' the model does not have", extra.Message, StringComparison.Ordinal);
+
+        // Matching is by name, as Module.load does: the file's order does not matter.
+        var aligned = state.Align([("dis/bn.running_mean", [3]), ("gen/l0.weight", [2, 3])], "p", "m");
+        Assert.Equal(["dis/bn.running_mean", "gen/l0.weight"], aligned.Select(t => t.Name));
         var missing = Assert.Throws<CheckpointException>(() => state.CheckLayout([("gen/l0.weight", [2, 3]), ("dis/bn.running_mean", [3]), ("dis/x", [1])], "p", "m"));
         Assert.Contains("'dis/x' is missing", missing.Message, StringComparison.Ordinal);
     }
