@@ -18,7 +18,8 @@ namespace DcGanTyped.Training.Tests.Reliability;
 /// hang (30 s limit), never a managed allocation beyond what the file can justify. Loading means the whole resume
 /// path: parse, layout check against the model, and import into a live updater (optimizer and random states
 /// included); for weights, the checksum manifest and <see cref="GeneratorLoader"/>. The SIMD engine is used because
-/// it has no process-wide state a parallel test could see. 150 + 100 + 100 = 350 mutated files per run.
+/// it has no process-wide state a parallel test could see; <see cref="TorchSnapshotFuzzTests"/> covers the torch
+/// engine's import. 150 + 100 + 100 (+ 80 torch) = 430 mutated files per run.
 /// </summary>
 public sealed class CheckpointFuzzTests
 {
@@ -35,7 +36,7 @@ public sealed class CheckpointFuzzTests
         return (snapshot, weights, new SimdGanUpdater(TestModels.Narrow, options));
     });
 
-    private enum Mutation
+    internal enum Mutation
     {
         Truncate,
         RandomBytes,
@@ -46,13 +47,13 @@ public sealed class CheckpointFuzzTests
         AppendJunk,
     }
 
-    private sealed record Case(Mutation Mutation, int Position, int[] Offsets, byte[] Values, long Huge)
+    internal sealed record Case(Mutation Mutation, int Position, int[] Offsets, byte[] Values, long Huge)
     {
         public override string ToString() =>
             $"{Mutation} at {Position}, offsets [{string.Join(",", Offsets)}], values [{string.Join(",", Values)}], huge {Huge}";
     }
 
-    private static readonly Gen<Case> CaseGen =
+    internal static readonly Gen<Case> CaseGen =
         from mutation in Gen.Elements(Enum.GetValues<Mutation>())
         from position in Gen.Choose(0, int.MaxValue)
         from n in Gen.Choose(1, 12)
@@ -125,7 +126,7 @@ public sealed class CheckpointFuzzTests
     }
 
     /// <summary>Writes <paramref name="bytes"/> to a temp file and runs <paramref name="load"/> on its own thread.</summary>
-    private static Property Load(byte[] bytes, Case c, string kind, long justified, Action<string> load)
+    internal static Property Load(byte[] bytes, Case c, string kind, long justified, Action<string> load)
     {
         var dir = TestModels.TempDir();
         var path = Path.Combine(dir, kind.StartsWith("snapshot", StringComparison.Ordinal) ? "snapshot_iter_1" : "gen_iter_1");
@@ -174,7 +175,7 @@ public sealed class CheckpointFuzzTests
         }
     }
 
-    private static byte[] MutateSnapshot(byte[] valid, Case c)
+    internal static byte[] MutateSnapshot(byte[] valid, Case c)
     {
         var bytes = (byte[])valid.Clone();
         var headerLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
@@ -296,4 +297,39 @@ public sealed class CheckpointFuzzTests
         SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
         return bytes;
     }
+}
+
+/// <summary>
+/// The torch engine's import of mutated snapshots (TorchSharp's optimizer state format, libtorch generator states).
+/// In the serial "torch" collection: importing sets libtorch's process-wide random generator, which parallel
+/// training tests must not see.
+/// </summary>
+[Xunit.Collection("torch")]
+public sealed class TorchSnapshotFuzzTests
+{
+    private static readonly Lazy<(byte[] Snapshot, TorchGanUpdater Updater)> Valid = new(() =>
+    {
+        var dir = TestModels.TempDir();
+        var options = TestModels.Options(dir, EngineKind.Torch) with { Iterations = 1, SnapshotInterval = 1, BatchSize = 2 };
+        new Trainer(options, TestModels.Narrow, TestModels.SmallShapes(8), new TestModels.Recorder()).Run();
+        var snapshot = File.ReadAllBytes(Path.Combine(dir, "snapshot_iter_1"));
+        Directory.Delete(dir, recursive: true);
+        return (snapshot, new TorchGanUpdater(TestModels.Narrow, options));
+    });
+
+    private static readonly Gen<CheckpointFuzzTests.Case> BehindTheChecksum = CheckpointFuzzTests.CaseGen
+        .Where(c => c.Mutation is CheckpointFuzzTests.Mutation.ResealedBlobBytes or CheckpointFuzzTests.Mutation.HugeSize
+            or CheckpointFuzzTests.Mutation.ResealedHeaderBytes or CheckpointFuzzTests.Mutation.Truncate);
+
+    [Property(MaxTest = 80)]
+    public Property Mutated_torch_snapshots_resume_or_fail_with_a_checkpoint_error() => Prop.ForAll(Arb.From(BehindTheChecksum), c =>
+    {
+        var (valid, updater) = Valid.Value;
+        var bytes = CheckpointFuzzTests.MutateSnapshot(valid, c);
+        return CheckpointFuzzTests.Load(bytes, c, "snapshot (torch)", justified: (4L * bytes.Length) + (8L << 20), path =>
+        {
+            var content = SnapshotFile.Read(path);
+            updater.ImportState(content.State, path);
+        });
+    });
 }
