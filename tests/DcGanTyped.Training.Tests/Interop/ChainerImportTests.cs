@@ -125,8 +125,8 @@ public sealed class ChainerImportTests : IDisposable
         var narrow = BuiltInModels.Get("narrow");
         var withSimd = narrow with
         {
-            SimdGenerator = () => new NarrowGenerator.SimdModule(),
-            SimdDiscriminator = () => new NarrowDiscriminator.SimdModule(),
+            SimdGenerator = seed => new NarrowGenerator.SimdModule(seed),
+            SimdDiscriminator = seed => new NarrowDiscriminator.SimdModule(seed),
             TorchGenerator = null,
             TorchDiscriminator = null,
         };

@@ -173,7 +173,7 @@ public static partial class ChainerImporter
         var simd = generator ? models.SimdGenerator : models.SimdDiscriminator;
         if (simd is not null)
         {
-            var network = simd();
+            var network = simd(0);
             var parameters = network.NamedParameters().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
             var state = network.StateDict();
             return [.. state.Where(t => parameters.Contains(t.Name)).Concat(state.Where(t => !parameters.Contains(t.Name)))
