@@ -1,6 +1,5 @@
 using System.CommandLine;
 using DcGanTyped.Training;
-using DcGanTyped.Training.Data;
 using DcGanTyped.Training.Updaters;
 
 namespace DcGanTyped.Cli.Commands;

@@ -189,7 +189,7 @@ public sealed class NonFiniteWatchdog
     private static void SimdReseed(IGanUpdater updater, ulong seed)
     {
         var simd = (SimdGanUpdater)updater;
-        simd.ZRandom.SetState(new DcGanTyped.Training.Data.Xoshiro256(seed).GetState());
+        simd.ZRandom.SetState(new Xoshiro256(seed).GetState());
         simd.Gen.Noise.Reset(seed ^ 0x6E6F697365UL);
         simd.Dis.Noise.Reset(seed ^ 0x6469736E6FUL);
     }

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using DcGanTyped.Checkpoints;
 using DcGanTyped.Simd;
-using DcGanTyped.Training.Data;
 
 namespace DcGanTyped.Training.Updaters;
 

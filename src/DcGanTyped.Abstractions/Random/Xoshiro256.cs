@@ -1,11 +1,11 @@
 using System.Numerics;
 
-namespace DcGanTyped.Training.Data;
+namespace DcGanTyped;
 
 /// <summary>
 /// The xoshiro256** generator (Blackman and Vigna): small, fast, and, unlike <see cref="Random"/>, with a state
 /// that can be saved in a snapshot and restored, so a resumed run draws exactly the numbers an uninterrupted one
-/// would have drawn.
+/// would have drawn. The data shuffling, the latent vectors and the SIMD engine's noise layers all draw from it.
 /// </summary>
 public sealed class Xoshiro256
 {
@@ -15,20 +15,24 @@ public sealed class Xoshiro256
     private ulong _s3;
 
     /// <summary>Creates a generator whose state is expanded from <paramref name="seed"/> with SplitMix64.</summary>
-    public Xoshiro256(ulong seed)
-    {
-        var x = seed;
-        _s0 = SplitMix64(ref x);
-        _s1 = SplitMix64(ref x);
-        _s2 = SplitMix64(ref x);
-        _s3 = SplitMix64(ref x);
-    }
+    public Xoshiro256(ulong seed) => Reset(seed);
 
     /// <summary>Creates a generator from a state saved with <see cref="GetState"/>.</summary>
     /// <exception cref="ArgumentException">The state is not four words or is all zero (xoshiro's one invalid state).</exception>
     public Xoshiro256(ReadOnlySpan<ulong> state)
     {
         SetState(state);
+    }
+
+    /// <summary>Re-seeds the generator exactly as <see cref="Xoshiro256(ulong)"/> seeds a new one.</summary>
+    public void Reset(ulong seed)
+    {
+        // SplitMix64 spreads any seed (0 included) over the state, as xoshiro's authors recommend.
+        var x = seed;
+        _s0 = SplitMix64(ref x);
+        _s1 = SplitMix64(ref x);
+        _s2 = SplitMix64(ref x);
+        _s3 = SplitMix64(ref x);
     }
 
     /// <summary>The four state words; pass them to <see cref="Xoshiro256(ReadOnlySpan{ulong})"/> or <see cref="SetState"/>.</summary>

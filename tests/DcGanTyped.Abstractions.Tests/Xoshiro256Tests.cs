@@ -1,7 +1,4 @@
-using DcGanTyped.Training.Data;
-using Xunit;
-
-namespace DcGanTyped.Training.Tests.Data;
+namespace DcGanTyped.Tests;
 
 public sealed class Xoshiro256Tests
 {
@@ -41,6 +38,17 @@ public sealed class Xoshiro256Tests
         {
             Assert.Equal(a.NextUInt64(), b.NextUInt64());
         }
+    }
+
+    [Fact]
+    public void Reset_starts_the_sequence_of_a_new_generator_with_that_seed()
+    {
+        var used = new Xoshiro256(99);
+        used.NextUInt64();
+        used.Reset(12345);
+        var fresh = new Xoshiro256(12345);
+        Assert.Equal(fresh.GetState(), used.GetState());
+        Assert.Equal(fresh.NextUInt64(), used.NextUInt64());
     }
 
     [Fact]
