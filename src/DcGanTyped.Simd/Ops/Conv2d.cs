@@ -6,9 +6,8 @@ using DcGanTyped.Simd.Kernels;
 namespace DcGanTyped.Simd;
 
 /// <summary>2-d convolution computed as one GEMM over the whole batch.</summary>
-public sealed class Conv2d : Layer
+public sealed class Conv2d : ConvolutionLayer
 {
-    private readonly Parameter[] parameters;
     private readonly Tensor output = Tensor.Empty();
     private readonly Tensor gradInput = Tensor.Empty();
     private readonly Tensor col = Tensor.Empty();
@@ -18,50 +17,14 @@ public sealed class Conv2d : Layer
 
     /// <summary>Creates the layer with zero weights.</summary>
     public Conv2d(string name, int inChannels, int outChannels, int kernel, int stride, int pad, bool bias)
-        : base(name)
+        : base(name, inChannels, outChannels, kernel, stride, pad, bias, new Parameter("weight", outChannels, inChannels, kernel, kernel))
     {
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Kernel = kernel;
-        Stride = stride;
-        Pad = pad;
-        Weight = new Parameter("weight", outChannels, inChannels, kernel, kernel);
-        Bias = bias ? new Parameter("bias", outChannels) : null;
-        parameters = Bias is null ? [Weight] : [Weight, Bias];
     }
-
-    /// <summary>Input channels.</summary>
-    public int InChannels { get; }
-
-    /// <summary>Output channels.</summary>
-    public int OutChannels { get; }
-
-    /// <summary>Square kernel size.</summary>
-    public int Kernel { get; }
-
-    /// <summary>Stride.</summary>
-    public int Stride { get; }
-
-    /// <summary>Zero padding on each side.</summary>
-    public int Pad { get; }
-
-    /// <summary>Weight (Cout, Cin, K, K).</summary>
-    public Parameter Weight { get; }
-
-    /// <summary>Bias (Cout), or null.</summary>
-    public Parameter? Bias { get; }
-
-    /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => parameters;
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x, bool training)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        if (x.Rank != 4 || x.Dim(1) != InChannels)
-        {
-            throw new ArgumentException($"Conv2d '{Name}' expects (N, {InChannels}, H, W) but receives {x}.", nameof(x));
-        }
+        CheckInput(x);
 
         input = x;
         geometry = new ConvGeometry(x.Dim(0), InChannels, x.Dim(2), x.Dim(3), Kernel, Stride, Pad);

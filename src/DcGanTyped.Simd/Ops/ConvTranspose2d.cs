@@ -7,9 +7,8 @@ using DcGanTyped.Simd.Kernels;
 namespace DcGanTyped.Simd;
 
 /// <summary>2-d transposed convolution (Chainer's Deconvolution2D) computed as one GEMM over the whole batch.</summary>
-public sealed class ConvTranspose2d : Layer
+public sealed class ConvTranspose2d : ConvolutionLayer
 {
-    private readonly Parameter[] parameters;
     private readonly Tensor output = Tensor.Empty();
     private readonly Tensor gradInput = Tensor.Empty();
     private readonly Tensor col = Tensor.Empty();
@@ -21,50 +20,14 @@ public sealed class ConvTranspose2d : Layer
 
     /// <summary>Creates the layer with zero weights.</summary>
     public ConvTranspose2d(string name, int inChannels, int outChannels, int kernel, int stride, int pad, bool bias)
-        : base(name)
+        : base(name, inChannels, outChannels, kernel, stride, pad, bias, new Parameter("weight", inChannels, outChannels, kernel, kernel))
     {
-        InChannels = inChannels;
-        OutChannels = outChannels;
-        Kernel = kernel;
-        Stride = stride;
-        Pad = pad;
-        Weight = new Parameter("weight", inChannels, outChannels, kernel, kernel);
-        Bias = bias ? new Parameter("bias", outChannels) : null;
-        parameters = Bias is null ? [Weight] : [Weight, Bias];
     }
-
-    /// <summary>Input channels.</summary>
-    public int InChannels { get; }
-
-    /// <summary>Output channels.</summary>
-    public int OutChannels { get; }
-
-    /// <summary>Square kernel size.</summary>
-    public int Kernel { get; }
-
-    /// <summary>Stride.</summary>
-    public int Stride { get; }
-
-    /// <summary>Padding removed from each side of the output.</summary>
-    public int Pad { get; }
-
-    /// <summary>Weight (Cin, Cout, K, K).</summary>
-    public Parameter Weight { get; }
-
-    /// <summary>Bias (Cout), or null.</summary>
-    public Parameter? Bias { get; }
-
-    /// <inheritdoc/>
-    public override IReadOnlyList<Parameter> Parameters => parameters;
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor x, bool training)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        if (x.Rank != 4 || x.Dim(1) != InChannels)
-        {
-            throw new ArgumentException($"ConvTranspose2d '{Name}' expects (N, {InChannels}, H, W) but receives {x}.", nameof(x));
-        }
+        CheckInput(x);
 
         var n = x.Dim(0);
         (inH, inW) = (x.Dim(2), x.Dim(3));
