@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DcGanTyped.Checkpoints;
 
 namespace DcGanTyped.Training.Checkpoints;
 
@@ -52,5 +53,21 @@ public static class WeightsFile
         }
 
         return bytes;
+    }
+
+    /// <summary>Reads <paramref name="path"/> as <see cref="Read"/> does and parses it as a TorchSharp state_dict.</summary>
+    /// <exception cref="CheckpointException">Missing, unreadable, the checksum differs, or not a TorchSharp weights file.</exception>
+    public static IReadOnlyList<NamedArray> ReadStateDict(string path)
+    {
+        var bytes = Read(path);
+        try
+        {
+            using var stream = new MemoryStream(bytes, writable: false);
+            return TorchStateDict.Read(stream);
+        }
+        catch (CheckpointFormatException e)
+        {
+            throw new CheckpointException(path, $"not a TorchSharp weights file ({e.Message})", e);
+        }
     }
 }

@@ -18,18 +18,7 @@ public static class GeneratorLoader
     public static Func<float[], int, float[]> Load(GanModels models, string path, EngineKind engine, int gpu = -1)
     {
         ArgumentNullException.ThrowIfNull(models);
-        var bytes = WeightsFile.Read(path);
-        IReadOnlyList<NamedArray> entries;
-        try
-        {
-            using var ms = new MemoryStream(bytes, writable: false);
-            entries = TorchStateDict.Read(ms);
-        }
-        catch (CheckpointFormatException e)
-        {
-            throw new CheckpointException(path, $"not a TorchSharp weights file ({e.Message})", e);
-        }
-
+        var entries = WeightsFile.ReadStateDict(path);
         return engine == EngineKind.Simd ? LoadSimd(models, entries, path) : LoadTorch(models, entries, path, gpu);
     }
 

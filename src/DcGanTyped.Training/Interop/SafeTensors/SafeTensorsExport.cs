@@ -1,4 +1,3 @@
-using DcGanTyped.Checkpoints;
 using DcGanTyped.Training.Checkpoints;
 using DcGanTyped.Training.Interop.Chainer;
 using DcGanTyped.Training.Updaters;
@@ -35,17 +34,7 @@ public static class SafeTensorsExport
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(candidates);
-        var bytes = WeightsFile.Read(weights);
-        IReadOnlyList<NamedArray> entries;
-        try
-        {
-            using var stream = new MemoryStream(bytes, writable: false);
-            entries = TorchStateDict.Read(stream);
-        }
-        catch (CheckpointFormatException e)
-        {
-            throw new CheckpointException(weights, $"not a TorchSharp weights file ({e.Message})", e);
-        }
+        var entries = WeightsFile.ReadStateDict(weights);
 
         var state = new EngineState();
         state.Tensors.AddRange(entries.Select(e => new NamedTensor(e.Name, [.. e.Shape.Select(d => checked((int)d))], e.Data)));
