@@ -96,7 +96,10 @@ public sealed class Trainer
         resume?.Content.State.CheckLayout(updater.StateLayout(), resume.Value.Path, $"{models.Generator.Name}/{models.Discriminator.Name}");
 
         CreateOutputFolder(outDir);
-        using var outputLock = OutputLock.Acquire(outDir);
+
+        // Chainer would overwrite an earlier run's files; without --resume the folder must not hold one. Checked
+        // inside the lock, so a run that starts there at the same instant cannot slip in between.
+        using var outputLock = OutputLock.Acquire(outDir, options.Resume is null ? () => PreviousRun.ThrowIfPresent(outDir) : null);
         Directory.CreateDirectory(Path.Combine(outDir, "preview"));
         AtomicFile.DeleteStaleTemporaries(outDir);
 

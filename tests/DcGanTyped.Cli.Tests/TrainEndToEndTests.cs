@@ -152,4 +152,38 @@ public sealed class TrainEndToEndTests(TorchRunFixture run) : IClassFixture<Torc
         line = CliProcess.AssertBadInput(CliProcess.Run(run.Work, ["generate", "--gen", genCut]));
         Assert.Contains("gen_cut: not a TorchSharp weights file", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Train_without_resume_into_a_folder_holding_a_run_is_refused_and_changes_nothing()
+    {
+        Assert.True(run.Result.Code == 0, run.Result.Stderr);
+        var before = Listing(run.Out);
+        Assert.Contains("snapshot_iter_4", before.Keys);
+
+        var line = CliProcess.AssertBadInput(CliProcess.Run(run.Work, ["train", .. CliProcess.Small, "--iterations", "2", "--out", run.Out]));
+        Assert.Equal(
+            $"error: --out {run.Out} already holds a training run (newest snapshot {Path.Combine(run.Out, "snapshot_iter_4")}); continue it with --resume latest, or choose another --out (nothing was changed)",
+            line);
+
+        // Every file is still there with the same bytes and times, and no lock file was left.
+        Assert.Equal(before, Listing(run.Out));
+
+        // A log alone counts as a run too; an empty log does not.
+        var logOnly = Path.Combine(run.Work, "log-only");
+        Directory.CreateDirectory(logOnly);
+        File.WriteAllText(Path.Combine(logOnly, "log"), "[]");
+        line = CliProcess.AssertBadInput(CliProcess.Run(run.Work, ["train", .. CliProcess.Small, "--iterations", "1", "--out", logOnly]));
+        Assert.Contains($"--out {logOnly} already holds a training run (no snapshot yet); continue it with --resume latest", line, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(logOnly, "log"), string.Empty);
+        var fresh = CliProcess.Run(run.Work, ["train", .. CliProcess.Small, "--iterations", "1", "--out", logOnly]);
+        Assert.True(fresh.Code == 0, fresh.Stderr);
+    }
+
+    private static Dictionary<string, string> Listing(string dir) => Directory
+        .EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories)
+        .ToDictionary(
+            p => Path.GetRelativePath(dir, p),
+            p => File.Exists(p)
+                ? $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p)))} {File.GetLastWriteTimeUtc(p):O}"
+                : $"dir {Directory.GetLastWriteTimeUtc(p):O}");
 }

@@ -54,7 +54,9 @@ public sealed class SignalAndLockTests
         Assert.Equal(137, first.WaitForExit());
         Assert.True(File.Exists(Path.Combine(dir, ".dcgan.lock")), "a SIGKILLed run cannot remove its lock");
 
-        var (code3, third) = CliProcess.Run(dir, CliProcess.Train(dir, 2, 1));
+        // The killed run left a log but no snapshot: --resume latest starts it again from scratch (without it the
+        // folder would be refused as holding a run).
+        var (code3, third) = CliProcess.Run(dir, [.. CliProcess.Train(dir, 2, 1), "--resume", "latest"]);
         using (third)
         {
             Assert.True(code3 == 0, third.Output);
