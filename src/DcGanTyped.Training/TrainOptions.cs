@@ -58,7 +58,10 @@ public sealed record TrainOptions
     /// <summary>The network pair: <c>seed</c> (the Chainer example's) or <c>narrow</c> (ch = 64).</summary>
     public string Model { get; init; } = "seed";
 
-    /// <summary>CPU threads of the torch engine; null uses the cores this process may run on (<see cref="Environment.ProcessorCount"/>).</summary>
+    /// <summary>
+    /// CPU threads of either engine (libtorch's intra-op pool, or the SIMD engine's worker pool); null uses the cores
+    /// this process may run on (<see cref="Environment.ProcessorCount"/>).
+    /// </summary>
     public int? Threads { get; init; }
 
     /// <summary>How many snapshots to keep (older ones are deleted after a newer one is on disk); null keeps all.</summary>

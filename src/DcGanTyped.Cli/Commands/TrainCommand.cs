@@ -31,7 +31,7 @@ public static class TrainCommand
         var iterations = new Option<long?>("--iterations") { Description = "Stop when the iteration counter reaches N (overrides --epoch; counted from the start, also after --resume)" };
         var engine = CommonOptions.Engine(d.Engine);
         var model = CommonOptions.Model(d.Model);
-        var threads = new Option<int?>("--threads") { Description = "CPU threads of the torch engine (default: the cores this process may use)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads of the engine: libtorch's, or the SIMD engine's workers (default: the cores this process may use)" };
         var keep = new Option<int?>("--keep-snapshots") { Description = "Keep only the newest K snapshots (default: keep all)" };
         var tensorboard = new Option<string?>("--tensorboard") { Description = "Also write losses and preview grids as TensorBoard event files into this folder" };
         var onNan = new Option<string>("--on-nan")

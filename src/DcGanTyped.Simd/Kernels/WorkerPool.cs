@@ -9,11 +9,15 @@ namespace DcGanTyped.Simd.Kernels;
 /// function pointer and a state object, runs its share of the chunks, and spins (yielding) until the workers are
 /// done. Workers spin, then sleep in 1 ms steps, and block only after a second without work, so a running
 /// training loop never allocates. Nested or concurrent calls run sequentially on the calling thread.
+/// The thread count (<see cref="Threads"/>) defaults to the cores this process may use and can be changed between
+/// calls: workers beyond it stay idle, and missing ones are started on the next call.
 /// </summary>
 internal static unsafe class WorkerPool
 {
     private static readonly object Gate = new();
-    private static readonly int WorkerCount = Math.Max(0, Environment.ProcessorCount - 1);
+    private static int threads = Environment.ProcessorCount;
+    private static int startedWorkers;
+    private static int participants;
     private static readonly long SpinTicks = Stopwatch.Frequency / 200;
     private static readonly long NapTicks = Stopwatch.Frequency;
     private static int busy;
@@ -23,11 +27,27 @@ internal static unsafe class WorkerPool
     private static int chunks;
     private static object? state;
     private static delegate*<object, int, int, void> body;
-    private static bool started;
     private static Exception? failure;
 
     /// <summary>Number of chunks a parallel loop should be cut into (the caller plus the workers).</summary>
-    public static int Parallelism => WorkerCount + 1;
+    public static int Parallelism => Volatile.Read(ref threads);
+
+    /// <summary>
+    /// Threads a parallel loop runs on, the caller included (default <see cref="Environment.ProcessorCount"/>,
+    /// which honours the process's CPU affinity and cgroup quota). Takes effect from the next call.
+    /// </summary>
+    public static int Threads
+    {
+        get => Volatile.Read(ref threads);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Volatile.Write(ref threads, value);
+        }
+    }
+
+    /// <summary>Worker threads started so far (they are never stopped; the idle ones block).</summary>
+    public static int StartedWorkers => Volatile.Read(ref startedWorkers);
 
     /// <summary>
     /// Runs <paramref name="run"/>(state, i, count) for i in 0..count-1 across the pool, returning when all are done.
@@ -40,7 +60,8 @@ internal static unsafe class WorkerPool
             return;
         }
 
-        if (count == 1 || WorkerCount == 0 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        var workers = Volatile.Read(ref threads) - 1;
+        if (count == 1 || workers == 0 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (var i = 0; i < count; i++)
             {
@@ -52,12 +73,16 @@ internal static unsafe class WorkerPool
 
         try
         {
-            EnsureStarted();
+            EnsureStarted(workers);
             failure = null;
             state = runState;
             body = run;
             chunks = count;
-            Volatile.Write(ref pending, WorkerCount);
+            participants = workers;
+
+            // Every started worker acknowledges every call, also those beyond the thread count, so none can still be
+            // reading this call's fields when the next call publishes its own.
+            Volatile.Write(ref pending, startedWorkers);
             Interlocked.Increment(ref generation);
             if (Volatile.Read(ref sleepers) > 0)
             {
@@ -69,7 +94,7 @@ internal static unsafe class WorkerPool
 
             try
             {
-                for (var i = 0; i < count; i += WorkerCount + 1)
+                for (var i = 0; i < count; i += workers + 1)
                 {
                     run(runState, i, count);
                 }
@@ -116,20 +141,15 @@ internal static unsafe class WorkerPool
     private static void ReadAllocatedBytes(object counts, int index, int count)
         => ((long[])counts)[index] = GC.GetAllocatedBytesForCurrentThread();
 
-    private static void EnsureStarted()
+    private static void EnsureStarted(int workers)
     {
-        if (started)
-        {
-            return;
-        }
-
         // Workers start from the current generation, which the caller bumps only after this returns.
-        for (var w = 0; w < WorkerCount; w++)
+        for (var w = startedWorkers; w < workers; w++)
         {
             StartWorker(w + 1, generation);
         }
 
-        started = true;
+        Volatile.Write(ref startedWorkers, Math.Max(startedWorkers, workers));
     }
 
     // A separate method: a lambda capturing locals makes the compiler allocate its closure on entry to the
@@ -143,12 +163,14 @@ internal static unsafe class WorkerPool
         {
             WaitForGeneration(seen);
             seen = Volatile.Read(ref generation);
-            var count = chunks;
+            // Workers beyond this call's thread count (it was lowered) run no chunks but still count down.
+            var workers = participants;
+            var count = index <= workers ? chunks : 0;
             var runState = state!;
             var run = body;
             try
             {
-                for (var i = index; i < count; i += WorkerCount + 1)
+                for (var i = index; i < count; i += workers + 1)
                 {
                     run(runState, i, count);
                 }

@@ -38,6 +38,9 @@ public sealed class SimdGanUpdater : IGanUpdater
             throw new TrainingInputException($"--gpu {options.Gpu} needs the torch engine: the SIMD engine runs on the CPU only");
         }
 
+        // --threads sizes this engine's worker pool as it sizes libtorch's; the default is the cores this process may use.
+        SimdEngine.Threads = options.Threads ?? Environment.ProcessorCount;
+
         Gen = models.SimdGenerator(options.Seed);
         Dis = models.SimdDiscriminator(unchecked(options.Seed + 1));
         var seed = unchecked((ulong)options.Seed);
