@@ -20,7 +20,7 @@ public static class BenchCommand
         var model = CommonOptions.Model(d.Model);
         var threads = new Option<int?>("--threads")
         {
-            Description = "libtorch threads (default: all cores); the SIMD engine uses the cores .NET sees (DOTNET_PROCESSOR_COUNT)",
+            Description = "CPU threads of libtorch and of the SIMD engine (default: all cores)",
         };
         var engines = new Option<string>("--engines")
         {

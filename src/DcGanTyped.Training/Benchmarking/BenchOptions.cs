@@ -18,7 +18,7 @@ public sealed record BenchOptions
     /// <summary>The network pair: <c>seed</c> or <c>narrow</c>.</summary>
     public string Model { get; init; } = "seed";
 
-    /// <summary>libtorch's thread count; null keeps its default (all cores).</summary>
+    /// <summary>CPU threads of both engines (libtorch's and the SIMD engine's); null keeps their default (all cores).</summary>
     public int? Threads { get; init; }
 
     /// <summary>The engines to time, from <see cref="EngineNames"/>.</summary>

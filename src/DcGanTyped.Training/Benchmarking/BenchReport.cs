@@ -96,7 +96,7 @@ public sealed record LayerTiming(string Name, string Kind, string OutputShape, d
 /// <param name="Vector512">Whether Vector512 is hardware-accelerated (AVX-512).</param>
 /// <param name="Vector256">Whether Vector256 is hardware-accelerated (AVX2).</param>
 /// <param name="TorchThreads">libtorch's intra-op threads (torch.get_num_threads); null when no torch engine ran.</param>
-/// <param name="SimdThreads">Threads of the SIMD engine's worker pool (the logical processors .NET sees).</param>
+/// <param name="SimdThreads">Threads of the SIMD engine's parallel kernels (<c>SimdEngine.Threads</c>).</param>
 /// <param name="Os">Operating system.</param>
 /// <param name="Runtime">.NET runtime.</param>
 /// <param name="LoadAverageBefore">1-, 5- and 15-minute load averages before the run (empty where unknown).</param>

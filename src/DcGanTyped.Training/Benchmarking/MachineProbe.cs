@@ -14,7 +14,7 @@ public static class MachineProbe
         Vector512.IsHardwareAccelerated,
         Vector256.IsHardwareAccelerated,
         torchThreads,
-        Environment.ProcessorCount,
+        DcGanTyped.Simd.SimdEngine.Threads,
         RuntimeInformation.OSDescription,
         RuntimeInformation.FrameworkDescription,
         loadBefore,

@@ -49,12 +49,6 @@ public static class TrainingStepBench
                 contenders.Add(Create(engine, options, models, dataset));
             }
 
-            if (options.Threads is int t && t != Environment.ProcessorCount && options.Engines.Contains(Simd))
-            {
-                // The SIMD engine's worker pool is sized once per process from the processor count .NET reports.
-                log?.WriteLine($"# note: --threads sets libtorch's threads; the SIMD engine runs on {Environment.ProcessorCount} threads (start the process with DOTNET_PROCESSOR_COUNT={t} to match)");
-            }
-
             log?.WriteLine($"# bench: model {options.Model}, batch {options.BatchSize}, {options.Warmup} warm-up + {options.Iterations} timed iterations per engine, engines {string.Join(", ", options.Engines)}");
             for (var w = 0; w < options.Warmup; w++)
             {
@@ -271,7 +265,7 @@ public static class TrainingStepBench
 
         public string Description => "SimdGanUpdater.Step on the generated SIMD networks";
 
-        public int Threads => Environment.ProcessorCount;
+        public int Threads => DcGanTyped.Simd.SimdEngine.Threads;
 
         public void Step()
         {
