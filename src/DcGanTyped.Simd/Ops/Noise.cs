@@ -1,7 +1,5 @@
 // Shape contract: elementwise; y = x + sigma * n with n ~ N(0, 1) drawn from the network's NoiseSource, in
 // training mode while enabled; otherwise y is x itself. The gradient passes through unchanged.
-using System.Numerics.Tensors;
-
 namespace DcGanTyped.Simd;
 
 /// <summary>Additive Gaussian noise (the Chainer example's <c>add_noise</c>), active only in training.</summary>
@@ -27,9 +25,8 @@ public sealed class GaussianNoise(string name, float sigma) : Layer(name)
             return x;
         }
 
-        var y = output.ResizeLike(x).Span;
-        Source.FillNormal(y, Sigma);
-        TensorPrimitives.Add(y, x.Span, y);
+        // One pass: the noise is added as it is drawn (the same bits as a fill followed by an add).
+        Source.AddNormal(x.Span, output.ResizeLike(x).Span, Sigma);
         return output;
     }
 
