@@ -85,10 +85,7 @@ public sealed unsafe class NoiseSource
 
         // Sequential: this is the stream order the snapshots' state refers to.
         var buffer = draws.AsSpan(0, count);
-        for (var i = 0; i < buffer.Length; i++)
-        {
-            buffer[i] = rng.NextUInt64();
-        }
+        rng.Fill(buffer);
 
         fixed (ulong* d = buffer)
         fixed (float* y = destination)

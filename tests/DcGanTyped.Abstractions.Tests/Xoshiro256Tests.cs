@@ -101,4 +101,20 @@ public sealed class Xoshiro256Tests
             Assert.InRange(rng.NextSingle(), 0f, 0.99999994f);
         }
     }
+
+    [Fact]
+    public void Fill_draws_the_same_values_and_leaves_the_same_state_as_NextUInt64()
+    {
+        foreach (var length in new[] { 0, 1, 2, 7, 1000 })
+        {
+            var one = new Xoshiro256(42);
+            var bulk = new Xoshiro256(42);
+            var expected = Enumerable.Range(0, length).Select(_ => one.NextUInt64()).ToArray();
+            var actual = new ulong[length];
+            bulk.Fill(actual);
+            Assert.Equal(expected, actual);
+            Assert.Equal(one.GetState(), bulk.GetState());
+            Assert.Equal(one.NextUInt64(), bulk.NextUInt64());
+        }
+    }
 }

@@ -72,6 +72,29 @@ public sealed class Xoshiro256
         return result;
     }
 
+    /// <summary>
+    /// Overwrites <paramref name="destination"/> with the next <c>destination.Length</c> values of
+    /// <see cref="NextUInt64"/>, in order, leaving the same state; faster for long runs because the state stays in
+    /// registers instead of the object's fields.
+    /// </summary>
+    public void Fill(Span<ulong> destination)
+    {
+        var (s0, s1, s2, s3) = (_s0, _s1, _s2, _s3);
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+            var t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = BitOperations.RotateLeft(s3, 45);
+        }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>A uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias (Lemire's method).</summary>
     public int NextInt(int maxExclusive)
     {
