@@ -178,7 +178,7 @@ public static class SnapshotFile
         }
         catch (JsonException e)
         {
-            throw new CheckpointException(path, $"the snapshot header is not valid JSON ({e.Message})", e);
+            throw new CheckpointException(path, $"the snapshot header is not valid JSON ({JsonErrorText.Position(e)})", e);
         }
 
         try
@@ -202,8 +202,8 @@ public static class SnapshotFile
         long offset = 0;
         foreach (var node in header["tensors"]!.AsArray())
         {
-            var name = (string)node!["name"]!;
-            var shape = node["shape"]!.AsArray().Select(d => (int)d!).ToArray();
+            var name = EntryName(node, "tensor", path);
+            var shape = node!["shape"]!.AsArray().Select(d => (int)d!).ToArray();
             if (shape.Any(d => d < 0))
             {
                 throw new CheckpointException(path, $"tensor '{name}' has a negative dimension");
@@ -229,8 +229,8 @@ public static class SnapshotFile
 
         foreach (var node in header["blobs"]!.AsArray())
         {
-            var name = (string)node!["name"]!;
-            var length = (long)node["length"]!;
+            var name = EntryName(node, "state entry", path);
+            var length = (long)node!["length"]!;
             if (length < 0 || length > payload.Length - offset)
             {
                 throw new CheckpointException(path, $"entry '{name}' declares {length} bytes but the file ends first (truncated)");
@@ -252,6 +252,12 @@ public static class SnapshotFile
             (JsonObject)trainer.DeepClone(),
             state);
     }
+
+    /// <summary>The entry's "name", which must be a non-empty string.</summary>
+    private static string EntryName(JsonNode? node, string kind, string path)
+        => node?["name"] is JsonValue value && value.TryGetValue<string>(out var name) && name.Length > 0
+            ? name
+            : throw new CheckpointException(path, $"a {kind} in the snapshot header has no name");
 
     private static long Elements(int[] shape)
     {

@@ -181,7 +181,7 @@ public static class SafeTensorsFile
         }
         catch (JsonException e)
         {
-            throw new InteropFormatException($"{name}: the header is not valid JSON ({e.Message})");
+            throw new InteropFormatException($"{name}: the header is not valid JSON ({JsonErrorText.Position(e)})");
         }
 
         using (doc)
