@@ -76,7 +76,7 @@ public static class SafeTarExtractor
             var buffer = new byte[1 << 14];
             long trailing = 0;
             int read;
-            while ((read = gzip.Read(buffer)) > 0)
+            while ((read = ReadTrailer(gzip, buffer, archiveName)) > 0)
             {
                 trailing += read;
                 if (trailing > 1 << 20)
@@ -95,6 +95,20 @@ public static class SafeTarExtractor
         }
 
         return files;
+    }
+
+    // Reads on after the tar's end; the decompressor's error here is a failed trailer check (CRC-32 or length),
+    // which zlib reports with a generic message.
+    private static int ReadTrailer(GZipStream gzip, byte[] buffer, string archiveName)
+    {
+        try
+        {
+            return gzip.Read(buffer);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DatasetException($"Archive '{archiveName}' is corrupt: its gzip CRC-32 or length does not match the data it unpacks to.", e);
+        }
     }
 
     // The full path an entry would be written to, after proving it stays inside the root.
