@@ -60,6 +60,11 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         if (result.Model is not { } network)
         {
+            if (result.Stub is { } stub)
+            {
+                context.AddSource($"{stub.HintName}.Placeholder.g.cs", StubEmitter.Emit(stub, runtimes.Torch, runtimes.Simd));
+            }
+
             return;
         }
 

@@ -49,9 +49,9 @@ public sealed class DiagnosticTests
         Assert.Equal(MarkedLine(source), d.Line());
         Assert.Equal("Linear on 'Net' has an argument that is not a compile-time constant; use literals or const fields", d.GetMessage());
 
-        // The compiler reports its own error too; the generator adds no code on top of it.
-        Assert.Contains(output.GetDiagnostics(), c => c.Id == "CS0182");
-        Assert.Empty(result.GeneratedTrees);
+        // The compiler reports its own error too; the generator adds only the placeholder members, no errors.
+        Assert.Equal(["CS0182"], output.Errors().Select(c => c.Id));
+        Assert.Equal(["Tests.Net.Placeholder.g.cs"], result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)));
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class DiagnosticTests
         var (result, _) = GeneratorHarness.Run(source);
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal(("DCGAN0002", MarkedLine(source), message), (d.Id, d.Line(), d.GetMessage()));
-        Assert.Empty(result.GeneratedTrees);
+        Assert.Equal(["Tests.Net.Placeholder.g.cs"], result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)));
     }
 
     [Fact]
@@ -265,6 +265,51 @@ public sealed class DiagnosticTests
         Assert.Empty(output.Errors());
     }
 
+    [Theory]
+    [InlineData("Both")]
+    [InlineData("Simd")]
+    [InlineData("None")]
+    public void Code_using_a_network_with_a_shape_error_sees_only_the_shape_error(string referenced)
+    {
+        var runtimes = Enum.Parse<GeneratorHarness.Runtimes>(referenced);
+        // Without the placeholders every use of Net would add a "does not contain a definition" error (CS0117,
+        // CS0426) after the one that explains the problem.
+        var uses = new List<string> { "var info = Net.Info;" };
+        if (runtimes.HasFlag(GeneratorHarness.Runtimes.Simd))
+        {
+            uses.Add("var simd = Net.CreateSimd(seed: 1);");
+            uses.Add("var y = new Net.SimdModule().Forward(null!, training: false);");
+        }
+
+        if (runtimes.HasFlag(GeneratorHarness.Runtimes.Torch))
+        {
+            uses.Add("using var torch = Net.CreateTorch();");
+            uses.Add("using var t = torch.forward(null!);");
+            uses.Add("simd.CopyFrom(torch);");
+        }
+
+        var source = Header + $$"""
+            [Network(Input = [100])]
+            [Linear("l0", 100, 64)]
+            [Linear("l1", 32, 10)] // <-
+            public sealed partial record Net;
+
+            public static class Use
+            {
+                public static void All()
+                {
+                    {{string.Join("\n        ", uses)}}
+                }
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source, runtimes);
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("DCGAN0101", MarkedLine(source)), (d.Id, d.Line()));
+        Assert.Equal(["Tests.Net.Placeholder.g.cs"], result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)));
+        Assert.Empty(output.Errors());
+    }
+
     [Fact]
     public void Every_descriptor_is_listed_in_the_release_file()
     {
@@ -281,13 +326,16 @@ public sealed class DiagnosticTests
     private static Diagnostic Single(string body)
     {
         var source = Header + body;
-        var (result, _) = GeneratorHarness.Run(source);
+        var (result, output) = GeneratorHarness.Run(source);
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal(MarkedLine(source), d.Line());
         if (d.Severity == DiagnosticSeverity.Error)
         {
-            // An erroneous network generates nothing, so the error is the only thing the user sees.
-            Assert.Empty(result.GeneratedTrees.Where(t => !t.FilePath.Contains(".Gan.", StringComparison.Ordinal) && t.FilePath.Contains("Net.", StringComparison.Ordinal)));
+            // An erroneous network gets only placeholder members, which compile: the error is the only one the user sees.
+            Assert.All(
+                result.GeneratedTrees.Where(t => !t.FilePath.Contains(".Gan.", StringComparison.Ordinal) && t.FilePath.Contains("Net.", StringComparison.Ordinal)),
+                t => Assert.EndsWith(".Placeholder.g.cs", t.FilePath, StringComparison.Ordinal));
+            Assert.Empty(output.Errors());
         }
 
         return d;

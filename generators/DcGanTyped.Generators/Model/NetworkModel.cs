@@ -81,8 +81,18 @@ internal sealed record NetworkModel(
     public EquatableArray<int> OutputShape => Layers[Layers.Count - 1].OutputShape;
 }
 
-/// <summary>Result of parsing one network: a model when it is valid, and the diagnostics found.</summary>
-internal sealed record NetworkResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>Where a network with declaration errors lives, so that its members can be declared without bodies that work.</summary>
+/// <param name="Namespace">Containing namespace, or empty for the global namespace.</param>
+/// <param name="Types">The network type and its containing types, outermost first.</param>
+/// <param name="Name">The network's simple name.</param>
+/// <param name="HintName">Unique file-name stem for the generated sources.</param>
+internal sealed record NetworkStub(string Namespace, EquatableArray<TypeDeclaration> Types, string Name, string HintName);
+
+/// <summary>
+/// Result of parsing one network: a model when it is valid, otherwise a stub when the type can take generated
+/// members (partial, not generic), and the diagnostics found.
+/// </summary>
+internal sealed record NetworkResult(NetworkModel? Model, NetworkStub? Stub, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>A checked GAN pairing.</summary>
 /// <param name="Namespace">Containing namespace, or empty.</param>

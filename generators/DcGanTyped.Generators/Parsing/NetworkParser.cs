@@ -24,18 +24,23 @@ internal static class NetworkParser
         var diagnostics = new List<DiagnosticInfo>();
         var name = type.Name;
         var failed = false;
+        NetworkStub? stub = null;
 
         if (NonPartial(type) is { } nonPartial)
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, IdentifierLocation(nonPartial, cancellationToken), nonPartial.Name));
             failed = true;
         }
+        else if (!type.IsGenericType)
+        {
+            stub = new NetworkStub(NamespaceOf(type), TypeChain(type), name, HintName(type));
+        }
 
         var networkLocation = AttributeReader.LocationOf(network, cancellationToken);
         if (AttributeReader.HasErrorArgument(network))
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotConstant, networkLocation, "Network", name));
-            return new NetworkResult(null, diagnostics.ToEquatableArray());
+            return new NetworkResult(null, stub, diagnostics.ToEquatableArray());
         }
 
         if (type.IsGenericType)
@@ -49,7 +54,7 @@ internal static class NetworkParser
         {
             diagnostics.Add(DiagnosticInfo.Create(
                 Diagnostics.InvalidArgument, networkLocation, "Network", name, $"Input {ShapeMath.Format(input)} must have at least one dimension, all positive"));
-            return new NetworkResult(null, diagnostics.ToEquatableArray());
+            return new NetworkResult(null, stub, diagnostics.ToEquatableArray());
         }
 
         var initStd = AttributeReader.Double(network.NamedArguments, "InitStd", 0.02);
@@ -75,7 +80,7 @@ internal static class NetworkParser
             if (attribute.AttributeConstructor is null)
             {
                 // The compiler already reports why the attribute does not bind; there is nothing to check.
-                return new NetworkResult(null, diagnostics.ToEquatableArray());
+                return new NetworkResult(null, stub, diagnostics.ToEquatableArray());
             }
 
             layers.Add(AttributeReader.ReadLayer(attribute, location));
@@ -84,20 +89,20 @@ internal static class NetworkParser
         if (failed)
         {
             // Shapes cannot be trusted when an argument did not bind, so stop before reporting follow-on errors.
-            return new NetworkResult(null, diagnostics.ToEquatableArray());
+            return new NetworkResult(null, stub, diagnostics.ToEquatableArray());
         }
 
         if (layers.Count == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.InvalidArgument, networkLocation, "Network", name, "it declares no layers"));
-            return new NetworkResult(null, diagnostics.ToEquatableArray());
+            return new NetworkResult(null, stub, diagnostics.ToEquatableArray());
         }
 
         var (models, shapeDiagnostics) = ShapeChecker.Check(name, input, layers);
         diagnostics.AddRange(shapeDiagnostics);
         if (models is null)
         {
-            return new NetworkResult(null, diagnostics.ToEquatableArray());
+            return new NetworkResult(null, stub, diagnostics.ToEquatableArray());
         }
 
         var model = new NetworkModel(
@@ -109,7 +114,7 @@ internal static class NetworkParser
             input.ToEquatableArray(),
             initStd,
             models.ToEquatableArray());
-        return new NetworkResult(model, diagnostics.ToEquatableArray());
+        return new NetworkResult(model, null, diagnostics.ToEquatableArray());
     }
 
     /// <summary>Parses a GAN pairing declared on <paramref name="type"/>.</summary>
