@@ -274,7 +274,7 @@ public sealed class DiagnosticTests
         var runtimes = Enum.Parse<GeneratorHarness.Runtimes>(referenced);
         // Without the placeholders every use of Net would add a "does not contain a definition" error (CS0117,
         // CS0426) after the one that explains the problem.
-        var uses = new List<string> { "var info = Net.Info;" };
+        var uses = new List<string> { "var info = Net.Info;", "var pair = (Pair.GeneratorInfo, Pair.DiscriminatorInfo);" };
         if (runtimes.HasFlag(GeneratorHarness.Runtimes.Simd))
         {
             uses.Add("var simd = Net.CreateSimd(seed: 1);");
@@ -294,6 +294,13 @@ public sealed class DiagnosticTests
             [Linear("l1", 32, 10)] // <-
             public sealed partial record Net;
 
+            [Network(Input = [10])]
+            [Linear("d0", 10, 1)]
+            public sealed partial record D;
+
+            [Gan(typeof(Net), typeof(D))]
+            public static partial class Pair;
+
             public static class Use
             {
                 public static void All()
@@ -306,7 +313,34 @@ public sealed class DiagnosticTests
 
         var d = Assert.Single(result.Diagnostics);
         Assert.Equal(("DCGAN0101", MarkedLine(source)), (d.Id, d.Line()));
-        Assert.Equal(["Tests.Net.Placeholder.g.cs"], result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)));
+        Assert.Equal(["Tests.Net.Placeholder.g.cs"], result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).Where(f => f.StartsWith("Tests.Net.", StringComparison.Ordinal)));
+        Assert.Contains("Tests.Pair.Gan.g.cs", result.GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)));
+        Assert.Empty(output.Errors());
+    }
+
+    [Fact]
+    public void A_pairing_with_a_type_that_is_not_a_network_sees_only_that_error()
+    {
+        var source = Header + """
+            [Network(Input = [10])]
+            [Linear("d0", 10, 1)]
+            public sealed partial record D;
+
+            public sealed record NotANet;
+
+            [Gan(typeof(NotANet), typeof(D))] // <-
+            public static partial class Pair;
+
+            public static class Use
+            {
+                public static object Both() => (Pair.GeneratorInfo, Pair.DiscriminatorInfo);
+            }
+            """;
+        var (result, output) = GeneratorHarness.Run(source);
+
+        var d = Assert.Single(result.Diagnostics);
+        Assert.Equal(("DCGAN0004", MarkedLine(source)), (d.Id, d.Line()));
+        Assert.Contains("the generator 'NotANet' has no [Network] attribute", d.GetMessage(), StringComparison.Ordinal);
         Assert.Empty(output.Errors());
     }
 

@@ -41,12 +41,19 @@ internal static class InfoEmitter
     {
         var w = new IndentedWriter();
         Begin(w, gan.Namespace, gan.Types);
-        w.Summary($"Metadata of the generator, <see cref=\"{gan.Generator}\"/>.");
-        w.Line($"public static {Shapes}.NetworkInfo GeneratorInfo => {gan.Generator}.Info;");
+        w.Summary($"Metadata of the generator{SeeAlso(gan.Generator)}.");
+        w.Line($"public static {Shapes}.NetworkInfo GeneratorInfo => {InfoOf(gan.Generator)};");
         w.Line();
-        w.Summary($"Metadata of the discriminator, <see cref=\"{gan.Discriminator}\"/>; its input is the generator's output.");
-        w.Line($"public static {Shapes}.NetworkInfo DiscriminatorInfo => {gan.Discriminator}.Info;");
+        w.Summary($"Metadata of the discriminator{SeeAlso(gan.Discriminator)}; its input is the generator's output.");
+        w.Line($"public static {Shapes}.NetworkInfo DiscriminatorInfo => {InfoOf(gan.Discriminator)};");
         End(w, gan.Types);
         return w.ToString();
     }
+
+    private static string SeeAlso(string? type) => type is null ? string.Empty : $", <see cref=\"{type}\"/>";
+
+    // A type that is not a network, or a network that cannot take generated members, has no Info; a diagnostic
+    // reports why, and the property only throws.
+    private static string InfoOf(string? type)
+        => type is null ? "throw new global::System.InvalidOperationException(\"The pairing names a type without network members; see the DCGAN diagnostics of the build.\")" : type + ".Info";
 }

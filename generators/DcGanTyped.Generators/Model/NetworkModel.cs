@@ -94,20 +94,23 @@ internal sealed record NetworkStub(string Namespace, EquatableArray<TypeDeclarat
 /// </summary>
 internal sealed record NetworkResult(NetworkModel? Model, NetworkStub? Stub, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>A checked GAN pairing.</summary>
+/// <summary>A GAN pairing: checked, or with errors that its diagnostics report.</summary>
 /// <param name="Namespace">Containing namespace, or empty.</param>
 /// <param name="Types">The pairing type and its containing types, outermost first.</param>
 /// <param name="HintName">Unique file-name stem.</param>
-/// <param name="Generator">Fully qualified generator type.</param>
-/// <param name="Discriminator">Fully qualified discriminator type.</param>
+/// <param name="Generator">Fully qualified generator type; null when it has no generated members.</param>
+/// <param name="Discriminator">Fully qualified discriminator type; null when it has no generated members.</param>
 internal sealed record GanModel(
     string Namespace,
     EquatableArray<TypeDeclaration> Types,
     string HintName,
-    string Generator,
-    string Discriminator);
+    string? Generator,
+    string? Discriminator);
 
-/// <summary>Result of parsing one GAN pairing.</summary>
+/// <summary>
+/// Result of parsing one GAN pairing: a model whenever the pairing type can take generated members (partial, both
+/// arguments bound), even with errors, so that code using it sees only the diagnostics; and the diagnostics found.
+/// </summary>
 internal sealed record GanResult(GanModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
 
 /// <summary>Which runtimes the compilation references; decides which modules are emitted.</summary>

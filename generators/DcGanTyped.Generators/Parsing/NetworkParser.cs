@@ -122,9 +122,11 @@ internal static class NetworkParser
     {
         var diagnostics = new List<DiagnosticInfo>();
         var location = AttributeReader.LocationOf(gan, cancellationToken);
+        var partial = true;
         if (NonPartial(type) is { } nonPartial)
         {
             diagnostics.Add(DiagnosticInfo.Create(Diagnostics.NotPartial, IdentifierLocation(nonPartial, cancellationToken), nonPartial.Name));
+            partial = false;
         }
 
         if (gan.ConstructorArguments.Length != 2
@@ -151,31 +153,37 @@ internal static class NetworkParser
                 Diagnostics.GanMismatch, location, type.Name, generator.Name, ShapeMath.Format(g), discriminator.Name, ShapeMath.Format(d)));
         }
 
-        if (diagnostics.Count > 0 || generatorShape.Shape is null || discriminatorShape.Shape is null)
+        if (!partial || type.IsGenericType)
         {
             return new GanResult(null, diagnostics.ToEquatableArray());
         }
 
+        // Emitted even with errors: a network with errors has placeholder members, and for a type without generated
+        // members (not a network, or not partial) the property only throws, so only the diagnostics reach the user.
         var model = new GanModel(
             NamespaceOf(type),
             TypeChain(type),
             HintName(type),
-            generator.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            discriminator.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+            generatorShape.HasMembers ? generator.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null,
+            discriminatorShape.HasMembers ? discriminator.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) : null);
         return new GanResult(model, diagnostics.ToEquatableArray());
     }
 
-    /// <summary>The input or output shape of a network type; null when it has errors (it reports them itself).</summary>
-    private static (int[]? Shape, bool NotANetwork) Shapes(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken, bool output)
+    /// <summary>
+    /// The input or output shape of a network type, null when it has errors (it reports them itself); whether it is
+    /// no network at all; and whether it has generated members (a model or placeholders) to refer to.
+    /// </summary>
+    private static (int[]? Shape, bool NotANetwork, bool HasMembers) Shapes(INamedTypeSymbol type, Compilation compilation, CancellationToken cancellationToken, bool output)
     {
         var attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName);
         if (attribute is null)
         {
-            return (null, true);
+            return (null, true, false);
         }
 
-        var model = Parse(type, attribute, compilation, cancellationToken).Model;
-        return (model is null ? null : (output ? model.OutputShape : model.InputShape).ToArray(), false);
+        var result = Parse(type, attribute, compilation, cancellationToken);
+        var model = result.Model;
+        return (model is null ? null : (output ? model.OutputShape : model.InputShape).ToArray(), false, model is not null || result.Stub is not null);
     }
 
     /// <summary>The first of the type and its containing types that is not declared partial, if any.</summary>
