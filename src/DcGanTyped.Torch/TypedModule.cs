@@ -43,6 +43,28 @@ public abstract class TypedModule : nn.Module<Tensor, Tensor>
     private bool noiseEnabled = true;
 
     /// <summary>
+    /// The generator every <see cref="Layers.GaussianNoise"/> layer draws from (null: the device's global one). It must
+    /// live on the module's device; the module does not own it.
+    /// </summary>
+    public Generator? NoiseGenerator
+    {
+        get => noiseGenerator;
+        set
+        {
+            noiseGenerator = value;
+            foreach (var (_, m) in named_modules())
+            {
+                if (m is Layers.GaussianNoise noise)
+                {
+                    noise.Generator = value;
+                }
+            }
+        }
+    }
+
+    private Generator? noiseGenerator;
+
+    /// <summary>
     /// Initialises weights of Linear and (transposed) convolution layers from N(0, std) and their biases with zero;
     /// BatchNorm scales start at one and shifts at zero (Chainer's defaults).
     /// </summary>

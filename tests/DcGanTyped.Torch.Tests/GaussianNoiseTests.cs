@@ -62,4 +62,38 @@ public sealed class GaussianNoiseTests
         Assert.True(net.noise5.Enabled);
         Assert.False(net.call(x).allclose(a), "with noise a training pass differs");
     }
+
+    [Fact]
+    public void With_a_generator_the_noise_is_that_generators_stream()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(42, CPU);
+        var noise = new GaussianNoise("noise0", 0.2) { Generator = generator };
+        noise.train();
+        var x = ones(4, 5);
+        using var start = generator.get_state();
+
+        var first = noise.call(x).data<float>().ToArray();
+        random.manual_seed(7); // the global generator does not take part
+        generator.set_state(start);
+        var again = noise.call(x).data<float>().ToArray();
+        Assert.Equal(first, again);
+
+        // Exactly x + sigma * randn from the same state, drawn independently here.
+        generator.set_state(start);
+        var expected = (x + (randn(new long[] { 4, 5 }, generator: generator) * 0.2)).data<float>().ToArray();
+        Assert.Equal(expected, first);
+    }
+
+    [Fact]
+    public void NoiseGenerator_OnTheModule_ReachesEveryNoiseLayer()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(1, CPU);
+        var net = new TinyNet { NoiseGenerator = generator };
+
+        Assert.Same(generator, net.noise5.Generator);
+        net.NoiseGenerator = null;
+        Assert.Null(net.noise5.Generator);
+    }
 }

@@ -16,6 +16,7 @@ public sealed class TorchGanUpdater : IGanUpdater
 {
     private readonly Device device;
     private readonly torch.Generator zGenerator;
+    private readonly torch.Generator noiseGenerator;
     private readonly OptimizerHelper optGen;
     private readonly OptimizerHelper optDis;
     private readonly long[] imageShape;
@@ -37,8 +38,8 @@ public sealed class TorchGanUpdater : IGanUpdater
         // with 2 threads. Environment.ProcessorCount honours both limits.
         set_num_threads(options.Threads ?? Environment.ProcessorCount);
 
-        // The global generator seeds the initial weights here and the discriminator's Gaussian noise later;
-        // its state goes into every snapshot.
+        // The global generator seeds the initial weights; the discriminator's Gaussian noise comes from a generator
+        // of its own on the training device, whose state (CPU or CUDA) goes into every snapshot.
         random.manual_seed(options.Seed);
         if (device.type == DeviceType.CUDA)
         {
@@ -54,6 +55,9 @@ public sealed class TorchGanUpdater : IGanUpdater
         imageShape = models.Discriminator.InputShape.WithBatch(1);
         LatentSize = models.Generator.InputShape[0];
         zGenerator = new torch.Generator(unchecked((ulong)options.Seed) + 1, CPU);
+        noiseGenerator = new torch.Generator(unchecked((ulong)options.Seed) + 2, device);
+        Gen.NoiseGenerator = noiseGenerator;
+        Dis.NoiseGenerator = noiseGenerator;
         optGen = optim.Adam(Gen.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weight_decay: 1e-4);
         optDis = optim.Adam(Dis.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weight_decay: 1e-4);
     }
@@ -172,7 +176,7 @@ public sealed class TorchGanUpdater : IGanUpdater
         state.Blobs["opt/gen"] = SaveOptimizer(optGen);
         state.Blobs["opt/dis"] = SaveOptimizer(optDis);
         state.Blobs["rng/z"] = GeneratorState(zGenerator.get_state());
-        state.Blobs["rng/noise"] = GeneratorState(random.get_rng_state());
+        state.Blobs["rng/noise"] = GeneratorState(noiseGenerator.get_state());
         return state;
     }
 
@@ -202,7 +206,7 @@ public sealed class TorchGanUpdater : IGanUpdater
             using var z = tensor(state.Blob("rng/z", path), ScalarType.Byte);
             zGenerator.set_state(z);
             using var noise = tensor(state.Blob("rng/noise", path), ScalarType.Byte);
-            random.set_rng_state(noise);
+            noiseGenerator.set_state(noise);
         }
         catch (Exception e) when (e is not CheckpointException && e is (IOException or ArgumentException or System.Runtime.InteropServices.ExternalException or InvalidOperationException))
         {
@@ -216,6 +220,7 @@ public sealed class TorchGanUpdater : IGanUpdater
         optGen.Dispose();
         optDis.Dispose();
         zGenerator.Dispose();
+        noiseGenerator.Dispose();
         Gen.Dispose();
         Dis.Dispose();
     }

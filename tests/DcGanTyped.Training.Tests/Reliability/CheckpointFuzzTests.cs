@@ -357,8 +357,8 @@ public sealed class CheckpointFuzzTests
 
 /// <summary>
 /// The torch engine's import of mutated snapshots (TorchSharp's optimizer state format, libtorch generator states).
-/// In the serial "torch" collection: importing sets libtorch's process-wide random generator, which parallel
-/// training tests must not see.
+/// In the serial "torch" collection: building the updater seeds libtorch's process-wide random generator and sets
+/// its thread count, which parallel training tests must not see.
 /// </summary>
 [Xunit.Collection("torch")]
 public sealed class TorchSnapshotFuzzTests
