@@ -1,3 +1,5 @@
+using DcGanTyped.Text;
+
 namespace DcGanTyped.Training;
 
 /// <summary>
@@ -8,13 +10,13 @@ public class TrainingInputException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public TrainingInputException(string message)
-        : base(message)
+        : base(MessageText.OneLine(message))
     {
     }
 
     /// <summary>Creates the exception with the underlying cause.</summary>
     public TrainingInputException(string message, Exception inner)
-        : base(message, inner)
+        : base(MessageText.OneLine(message), inner)
     {
     }
 }

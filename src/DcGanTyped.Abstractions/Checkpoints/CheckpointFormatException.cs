@@ -1,3 +1,5 @@
+using DcGanTyped.Text;
+
 namespace DcGanTyped.Checkpoints;
 
 /// <summary>Thrown when a checkpoint file is truncated, corrupt, or holds something this reader does not support.</summary>
@@ -5,13 +7,13 @@ public sealed class CheckpointFormatException : Exception
 {
     /// <summary>Creates the exception with a message that says what was wrong and where.</summary>
     public CheckpointFormatException(string message)
-        : base(message)
+        : base(MessageText.OneLine(message))
     {
     }
 
     /// <summary>Creates the exception wrapping the lower-level error that revealed the problem.</summary>
     public CheckpointFormatException(string message, Exception inner)
-        : base(message, inner)
+        : base(MessageText.OneLine(message), inner)
     {
     }
 }

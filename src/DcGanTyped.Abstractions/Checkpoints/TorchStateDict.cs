@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using DcGanTyped.Text;
 
 namespace DcGanTyped.Checkpoints;
 
@@ -105,38 +106,38 @@ public static class TorchStateDict
             var name = r.Name();
             if (!names.Add(name))
             {
-                throw r.Error($"'{name}' appears twice");
+                throw r.Error($"{MessageText.Quote(name)} appears twice");
             }
 
-            var dtype = r.Leb128($"dtype of '{name}'");
+            var dtype = r.Leb128($"dtype of {MessageText.Quote(name)}");
             if (dtype != Float32)
             {
-                throw r.Error($"'{name}' has element type {DtypeName(dtype)}; only float32 checkpoints are supported");
+                throw r.Error($"{MessageText.Quote(name)} has element type {DtypeName(dtype)}; only float32 checkpoints are supported");
             }
 
-            var rank = r.Leb128($"rank of '{name}'");
+            var rank = r.Leb128($"rank of {MessageText.Quote(name)}");
             if (rank > MaxRank)
             {
-                throw r.Error($"'{name}' declares {rank} dimensions (at most {MaxRank})");
+                throw r.Error($"{MessageText.Quote(name)} declares {rank} dimensions (at most {MaxRank})");
             }
 
             var shape = new long[rank];
             long elements = 1;
             for (var d = 0; d < rank; d++)
             {
-                shape[d] = r.Leb128($"dimension {d} of '{name}'");
+                shape[d] = r.Leb128($"dimension {d} of {MessageText.Quote(name)}");
                 elements = shape[d] == 0 || elements == 0 ? 0 : elements <= long.MaxValue / shape[d] ? elements * shape[d] : long.MaxValue;
             }
 
             var bytes = elements > long.MaxValue / sizeof(float) ? long.MaxValue : elements * sizeof(float);
             if (bytes > r.Remaining)
             {
-                throw r.Error($"'{name}' of shape ({string.Join(", ", shape)}) needs {bytes} bytes but only {r.Remaining} remain (truncated or corrupt)");
+                throw r.Error($"{MessageText.Quote(name)} of shape ({string.Join(", ", shape)}) needs {bytes} bytes but only {r.Remaining} remain (truncated or corrupt)");
             }
 
             if (elements > Array.MaxLength)
             {
-                throw r.Error($"'{name}' has {elements} elements, more than one array can hold");
+                throw r.Error($"{MessageText.Quote(name)} has {elements} elements, more than one array can hold");
             }
 
             var data = new float[elements];

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DcGanTyped.Text;
 using DcGanTyped.Training.Updaters;
 
 namespace DcGanTyped.Training.Checkpoints;
@@ -206,14 +207,14 @@ public static class SnapshotFile
             var shape = node!["shape"]!.AsArray().Select(d => (int)d!).ToArray();
             if (shape.Any(d => d < 0))
             {
-                throw new CheckpointException(path, $"tensor '{name}' has a negative dimension");
+                throw new CheckpointException(path, $"tensor {MessageText.Quote(name)} has a negative dimension");
             }
 
             var n = Elements(shape);
             var byteCount = checked(n * 4);
             if (byteCount > payload.Length - offset)
             {
-                throw new CheckpointException(path, $"tensor '{name}' declares {n} values but the file ends first (truncated)");
+                throw new CheckpointException(path, $"tensor {MessageText.Quote(name)} declares {n} values but the file ends first (truncated)");
             }
 
             var data = new float[n];
@@ -233,7 +234,7 @@ public static class SnapshotFile
             var length = (long)node!["length"]!;
             if (length < 0 || length > payload.Length - offset)
             {
-                throw new CheckpointException(path, $"entry '{name}' declares {length} bytes but the file ends first (truncated)");
+                throw new CheckpointException(path, $"entry {MessageText.Quote(name)} declares {length} bytes but the file ends first (truncated)");
             }
 
             state.Blobs[name] = payload.Slice((int)offset, (int)length).ToArray();

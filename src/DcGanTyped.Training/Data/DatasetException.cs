@@ -1,3 +1,5 @@
+using DcGanTyped.Text;
+
 namespace DcGanTyped.Training.Data;
 
 /// <summary>
@@ -8,13 +10,13 @@ public sealed class DatasetException : Exception
 {
     /// <summary>Creates the exception with a one-line message.</summary>
     public DatasetException(string message)
-        : base(message)
+        : base(MessageText.OneLine(message))
     {
     }
 
     /// <summary>Creates the exception with a one-line message and the failure that caused it.</summary>
     public DatasetException(string message, Exception innerException)
-        : base(message, innerException)
+        : base(MessageText.OneLine(message), innerException)
     {
     }
 

@@ -1,3 +1,5 @@
+using DcGanTyped.Text;
+
 namespace DcGanTyped.Training.Updaters;
 
 /// <summary>A named float32 tensor of an engine's state (a parameter, buffer or optimizer moment).</summary>
@@ -36,7 +38,7 @@ public sealed class EngineState
         {
             if (!byName.TryAdd(t.Name, t))
             {
-                throw new CheckpointException(path, $"key '{t.Name}' appears twice in the file");
+                throw new CheckpointException(path, $"key {MessageText.Quote(t.Name)} appears twice in the file");
             }
         }
 
@@ -52,7 +54,7 @@ public sealed class EngineState
             {
                 throw new CheckpointException(
                     path,
-                    $"not a checkpoint of model '{modelName}': '{name}' has shape {have.ShapeText} in the file but ({string.Join(", ", shape)}) in the model");
+                    $"not a checkpoint of model '{modelName}': {MessageText.Quote(name)} has shape {have.ShapeText} in the file but ({string.Join(", ", shape)}) in the model");
             }
 
             aligned.Add(have);
@@ -61,7 +63,7 @@ public sealed class EngineState
         if (byName.Count > 0)
         {
             var extra = Tensors.First(t => byName.ContainsKey(t.Name));
-            throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': the file has a key '{extra.Name}' the model does not have");
+            throw new CheckpointException(path, $"not a checkpoint of model '{modelName}': the file has a key {MessageText.Quote(extra.Name)} the model does not have");
         }
 
         return aligned;

@@ -179,6 +179,23 @@ public sealed class CheckpointFuzzTests
         Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
     }
 
+    [Xunit.Fact]
+    public void A_name_from_the_file_is_quoted_escaped_in_the_message()
+    {
+        // Found by the weights property: a mutated name holding a line feed split the message over two lines.
+        var (_, weights, _) = Valid.Value;
+        var entries = DcGanTyped.Checkpoints.TorchStateDict.Read(new MemoryStream(weights)).ToList();
+        entries.Add(new DcGanTyped.Checkpoints.NamedArray("l9\nweight\u001b[2J", [1], [0f]));
+        var path = Path.Combine(TestModels.TempDir(), "gen_iter_1");
+        DcGanTyped.Checkpoints.TorchStateDict.WriteFile(path, entries);
+
+        var e = Xunit.Assert.Throws<CheckpointException>(() => GeneratorLoader.Load(TestModels.Narrow, path, EngineKind.Simd));
+        Xunit.Assert.Equal(
+            $"{path}: not a checkpoint of model 'NarrowGenerator': the file has a key 'l9\\nweight\\u001B[2J' the model does not have",
+            e.Message);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
     /// <summary>Writes <paramref name="bytes"/> to a temp file and runs <paramref name="load"/> on its own thread.</summary>
     internal static Property Load(byte[] bytes, Case c, string kind, long justified, Action<string> load)
     {
