@@ -23,12 +23,7 @@ internal static class TestModels
         Threads = 1,
     };
 
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "dcgan-training-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
+    public static string TempDir() => TestTemp.NewDirectory();
 
     /// <summary>Observer that records notes, for assertions.</summary>
     public sealed class Recorder : ITrainingObserver
