@@ -30,13 +30,7 @@ public abstract class TypedModule : nn.Module<Tensor, Tensor>
         set
         {
             noiseEnabled = value;
-            foreach (var (_, m) in named_modules())
-            {
-                if (m is Layers.GaussianNoise noise)
-                {
-                    noise.Enabled = value;
-                }
-            }
+            ForEachNoiseLayer(noise => noise.Enabled = value);
         }
     }
 
@@ -52,13 +46,7 @@ public abstract class TypedModule : nn.Module<Tensor, Tensor>
         set
         {
             noiseGenerator = value;
-            foreach (var (_, m) in named_modules())
-            {
-                if (m is Layers.GaussianNoise noise)
-                {
-                    noise.Generator = value;
-                }
-            }
+            ForEachNoiseLayer(noise => noise.Generator = value);
         }
     }
 
@@ -94,6 +82,17 @@ public abstract class TypedModule : nn.Module<Tensor, Tensor>
                 case Layers.BatchNorm bn:
                     bn.ResetParameters();
                     break;
+            }
+        }
+    }
+
+    private void ForEachNoiseLayer(Action<Layers.GaussianNoise> action)
+    {
+        foreach (var (_, m) in named_modules())
+        {
+            if (m is Layers.GaussianNoise noise)
+            {
+                action(noise);
             }
         }
     }

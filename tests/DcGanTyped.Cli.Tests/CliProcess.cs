@@ -50,7 +50,7 @@ internal static partial class CliProcess
     /// <summary>Sends a POSIX signal (SIGTERM = 15, SIGINT = 2).</summary>
     public static void Signal(int pid, int signal) => Assert.Equal(0, Kill(pid, signal));
 
-    public static string TempDir() => TestTemp.NewDirectory();
+    public static string TempDir() => DcGanTyped.Tests.Shared.TestTemp.NewDirectory();
 
     /// <summary>The error contract: exit 2, exactly one line on stderr, starting with "error: ", no stack trace.</summary>
     public static string AssertBadInput((int Code, string Stdout, string Stderr) r)

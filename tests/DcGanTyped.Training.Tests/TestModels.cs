@@ -23,7 +23,7 @@ internal static class TestModels
         Threads = 1,
     };
 
-    public static string TempDir() => TestTemp.NewDirectory();
+    public static string TempDir() => DcGanTyped.Tests.Shared.TestTemp.NewDirectory();
 
     /// <summary>Observer that records notes, for assertions.</summary>
     public sealed class Recorder : ITrainingObserver

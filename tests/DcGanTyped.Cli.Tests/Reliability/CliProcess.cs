@@ -217,7 +217,7 @@ internal sealed class CliProcess : IDisposable
         return dll;
     }
 
-    public static string TempDir(string prefix) => TestTemp.NewDirectory("rel-" + prefix + "-");
+    public static string TempDir(string prefix) => DcGanTyped.Tests.Shared.TestTemp.NewDirectory("rel-" + prefix + "-");
 
     private void Add(List<string> lines, string? line)
     {

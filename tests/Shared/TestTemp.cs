@@ -1,14 +1,17 @@
-namespace DcGanTyped.Training.Tests;
+namespace DcGanTyped.Tests.Shared;
 
 /// <summary>
-/// Temporary folders for one test process: all under /tmp/dcgan-training-tests/PID-GUID, which is deleted when the process
-/// exits (set DCGANTYPED_KEEP_TEST_FILES=1 to keep it for a look after a failure), so repeated runs leave nothing.
+/// Temporary folders for one test process: all under /tmp/dcgan-NAME-tests/PID-GUID (NAME from the test assembly,
+/// e.g. training or cli), which is deleted when the process exits (set DCGANTYPED_KEEP_TEST_FILES=1 to keep it for a
+/// look after a failure), so repeated runs leave nothing. Compiled into each test project that uses it.
 /// </summary>
 internal static class TestTemp
 {
     private static readonly Lazy<string> RunRoot = new(() =>
     {
-        var root = Path.Combine(Path.GetTempPath(), "dcgan-training-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        // DcGanTyped.Training.Tests -> dcgan-training-tests
+        var project = typeof(TestTemp).Assembly.GetName().Name!.Split('.')[1].ToLowerInvariant();
+        var root = Path.Combine(Path.GetTempPath(), $"dcgan-{project}-tests", $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         if (Environment.GetEnvironmentVariable("DCGANTYPED_KEEP_TEST_FILES") != "1")
         {
