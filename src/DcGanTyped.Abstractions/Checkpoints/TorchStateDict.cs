@@ -104,40 +104,41 @@ public static class TorchStateDict
         for (long i = 0; i < count; i++)
         {
             var name = r.Name();
+            var shown = MessageText.Quote(name);
             if (!names.Add(name))
             {
-                throw r.Error($"{MessageText.Quote(name)} appears twice");
+                throw r.Error($"{shown} appears twice");
             }
 
-            var dtype = r.Leb128($"dtype of {MessageText.Quote(name)}");
+            var dtype = r.Leb128($"dtype of {shown}");
             if (dtype != Float32)
             {
-                throw r.Error($"{MessageText.Quote(name)} has element type {DtypeName(dtype)}; only float32 checkpoints are supported");
+                throw r.Error($"{shown} has element type {DtypeName(dtype)}; only float32 checkpoints are supported");
             }
 
-            var rank = r.Leb128($"rank of {MessageText.Quote(name)}");
+            var rank = r.Leb128($"rank of {shown}");
             if (rank > MaxRank)
             {
-                throw r.Error($"{MessageText.Quote(name)} declares {rank} dimensions (at most {MaxRank})");
+                throw r.Error($"{shown} declares {rank} dimensions (at most {MaxRank})");
             }
 
             var shape = new long[rank];
             long elements = 1;
             for (var d = 0; d < rank; d++)
             {
-                shape[d] = r.Leb128($"dimension {d} of {MessageText.Quote(name)}");
+                shape[d] = r.Leb128($"dimension {d} of {shown}");
                 elements = shape[d] == 0 || elements == 0 ? 0 : elements <= long.MaxValue / shape[d] ? elements * shape[d] : long.MaxValue;
             }
 
             var bytes = elements > long.MaxValue / sizeof(float) ? long.MaxValue : elements * sizeof(float);
             if (bytes > r.Remaining)
             {
-                throw r.Error($"{MessageText.Quote(name)} of shape ({string.Join(", ", shape)}) needs {bytes} bytes but only {r.Remaining} remain (truncated or corrupt)");
+                throw r.Error($"{shown} of shape ({string.Join(", ", shape)}) needs {bytes} bytes but only {r.Remaining} remain (truncated or corrupt)");
             }
 
             if (elements > Array.MaxLength)
             {
-                throw r.Error($"{MessageText.Quote(name)} has {elements} elements, more than one array can hold");
+                throw r.Error($"{shown} has {elements} elements, more than one array can hold");
             }
 
             var data = new float[elements];
