@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -109,44 +108,5 @@ public sealed class BenchTests : IDisposable
     }
 
     private (int Code, string Stdout, string Stderr) RunCli(string[] args, IDictionary<string, string>? env = null)
-    {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = temp,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(CliDll());
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            psi.Environment[k] = v;
-        }
-
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dcgan {string.Join(' ', args)} did not finish in 3 minutes");
-        }
-
-        return (p.ExitCode, stdout, stderr.Result);
-    }
-
-    private static string CliDll()
-    {
-        // tests/DcGanTyped.Cli.Tests/bin/<Configuration>/net10.0 -> src/DcGanTyped.Cli/bin/<Configuration>/net10.0
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", "DcGanTyped.Cli", "bin", here.Parent.Name, here.Name, "dcgan.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found: build the solution first");
-        return dll;
-    }
+        => CliProcess.Run(temp, args, env, timeoutSeconds: 180);
 }

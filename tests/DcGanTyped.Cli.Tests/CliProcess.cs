@@ -25,6 +25,10 @@ internal static partial class CliProcess
     }
 
     public static Process Start(string workDir, IEnumerable<string> args, IDictionary<string, string>? env = null)
+        => Process.Start(StartInfo(workDir, args, env))!;
+
+    /// <summary><c>dotnet dcgan.dll ARGS</c> in <paramref name="workDir"/>, both output streams redirected.</summary>
+    public static ProcessStartInfo StartInfo(string workDir, IEnumerable<string> args, IEnumerable<KeyValuePair<string, string>>? env = null)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -39,16 +43,22 @@ internal static partial class CliProcess
             psi.ArgumentList.Add(a);
         }
 
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        foreach (var (k, v) in env ?? [])
         {
             psi.Environment[k] = v;
         }
 
-        return Process.Start(psi)!;
+        return psi;
     }
 
-    /// <summary>Sends a POSIX signal (SIGTERM = 15, SIGINT = 2).</summary>
-    public static void Signal(int pid, int signal) => Assert.Equal(0, Kill(pid, signal));
+    /// <summary>Sends a POSIX signal (SIGINT = 2, SIGKILL = 9, SIGTERM = 15) with libc <c>kill</c>.</summary>
+    public static void Signal(int pid, int signal)
+    {
+        if (Kill(pid, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
 
     public static string TempDir() => DcGanTyped.Tests.Shared.TestTemp.NewDirectory();
 
@@ -63,7 +73,8 @@ internal static partial class CliProcess
         return lines[0];
     }
 
-    private static string Dll()
+    /// <summary>The CLI's build output of the same configuration as this test assembly.</summary>
+    public static string Dll()
     {
         // tests/DcGanTyped.Cli.Tests/bin/<Configuration>/net10.0 -> src/DcGanTyped.Cli/bin/<Configuration>/net10.0
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
@@ -73,6 +84,6 @@ internal static partial class CliProcess
         return dll;
     }
 
-    [LibraryImport("libc", EntryPoint = "kill")]
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

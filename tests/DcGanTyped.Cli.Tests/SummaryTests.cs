@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace DcGanTyped.Cli.Tests;
@@ -83,45 +82,8 @@ public sealed class SummaryTests : IDisposable
     /// <summary>Runs the CLI's own build output as a separate process: <c>dotnet dcgan.dll ...</c>.</summary>
     private (int Code, string Stdout, string Stderr) RunCli(string[] args, string? mapsFile)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = temp,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(CliDll());
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        if (mapsFile is not null)
-        {
-            psi.Environment["DCGAN_DUMP_MAPS"] = mapsFile;
-        }
-
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException("dcgan summary did not finish in 2 minutes");
-        }
-
-        return (p.ExitCode, stdout.Replace("\r\n", "\n", StringComparison.Ordinal), stderr.Result);
-    }
-
-    private static string CliDll()
-    {
-        // tests/DcGanTyped.Cli.Tests/bin/<Configuration>/net10.0 -> src/DcGanTyped.Cli/bin/<Configuration>/net10.0
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var tfm = here.Name;
-        var configuration = here.Parent!.Name;
-        var root = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", "DcGanTyped.Cli", "bin", configuration, tfm, "dcgan.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found: build the solution first");
-        return dll;
+        var env = mapsFile is null ? null : new Dictionary<string, string> { ["DCGAN_DUMP_MAPS"] = mapsFile };
+        var (code, stdout, stderr) = CliProcess.Run(temp, args, env, timeoutSeconds: 120);
+        return (code, stdout.Replace("\r\n", "\n", StringComparison.Ordinal), stderr);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Xunit;
 
@@ -64,24 +63,7 @@ internal sealed class CliProcess : IDisposable
     /// <summary>Starts <c>dcgan</c> with <paramref name="args"/> and test-only environment variables.</summary>
     public static CliProcess Start(string workDir, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(CliDll());
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env ?? new Dictionary<string, string>())
-        {
-            psi.Environment[k] = v;
-        }
-
+        var psi = Tests.CliProcess.StartInfo(workDir, args, env);
         var p = new Process { StartInfo = psi };
         var cli = new CliProcess(p);
         p.OutputDataReceived += (_, e) => cli.Add(cli.stdout, e.Data);
@@ -150,13 +132,7 @@ internal sealed class CliProcess : IDisposable
     }
 
     /// <summary>Sends <paramref name="signal"/> to the child with libc <c>kill</c>.</summary>
-    public void Signal(int signal)
-    {
-        if (Kill(process.Id, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    public void Signal(int signal) => Tests.CliProcess.Signal(process.Id, signal);
 
     /// <summary>Waits for the exit and returns the code (128 + signal when a signal ended it).</summary>
     public int WaitForExit()
@@ -207,16 +183,6 @@ internal sealed class CliProcess : IDisposable
         return [.. doc.RootElement.EnumerateArray().Select(e => (e.GetProperty("iteration").GetInt64(), e.GetProperty("gen/loss").GetDouble(), e.GetProperty("dis/loss").GetDouble()))];
     }
 
-    public static string CliDll()
-    {
-        // tests/DcGanTyped.Cli.Tests/bin/<Configuration>/net10.0 -> src/DcGanTyped.Cli/bin/<Configuration>/net10.0
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var root = here.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", "DcGanTyped.Cli", "bin", here.Parent.Name, here.Name, "dcgan.dll");
-        Assert.True(File.Exists(dll), $"{dll} not found: build the solution first");
-        return dll;
-    }
-
     public static string TempDir(string prefix) => DcGanTyped.Tests.Shared.TestTemp.NewDirectory("rel-" + prefix + "-");
 
     private void Add(List<string> lines, string? line)
@@ -231,8 +197,4 @@ internal sealed class CliProcess : IDisposable
             lines.Add(line);
         }
     }
-
-    // DllImport rather than LibraryImport: blittable arguments need no generated marshalling (nor unsafe code).
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
