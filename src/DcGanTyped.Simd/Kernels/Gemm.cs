@@ -243,95 +243,54 @@ internal static unsafe class Gemm
     // Packs rows [ic, ic + mc) x depth [pc, pc + kc) of op(A) into MR-high panels: panel-major, then k, then row;
     // rows past the edge are zero so the micro-kernel never branches.
     private static void PackA(GemmJob g, int ic, int mc, int pc, int kc, int mr, float* dst)
-    {
-        for (var ir = 0; ir < mc; ir += mr)
-        {
-            var rows = Math.Min(mr, mc - ir);
-            if (g.TransA)
-            {
-                // op(A)(i, p) = A[p, i]: each k step is a contiguous run of rows.
-                for (var p = 0; p < kc; p++)
-                {
-                    var src = g.A + ((long)(pc + p) * g.Lda) + ic + ir;
-                    var d = dst + (p * mr);
-                    var r = 0;
-                    for (; r < rows; r++)
-                    {
-                        d[r] = src[r];
-                    }
-
-                    for (; r < mr; r++)
-                    {
-                        d[r] = 0;
-                    }
-                }
-            }
-            else
-            {
-                for (var r = 0; r < mr; r++)
-                {
-                    if (r < rows)
-                    {
-                        var src = g.A + ((long)(ic + ir + r) * g.Lda) + pc;
-                        for (var p = 0; p < kc; p++)
-                        {
-                            dst[(p * mr) + r] = src[p];
-                        }
-                    }
-                    else
-                    {
-                        for (var p = 0; p < kc; p++)
-                        {
-                            dst[(p * mr) + r] = 0;
-                        }
-                    }
-                }
-            }
-
-            dst += mr * kc;
-        }
-    }
+        => PackPanels(g.A, g.Lda, alongPanel: g.TransA, ic, mc, pc, kc, mr, dst);
 
     // Packs depth [pc, pc + kc) x columns [jc, jc + nc) of op(B) into NR-wide panels, zero-padded at the edge.
     private static void PackB(GemmJob g, int pc, int kc, int jc, int nc, int nr, float* dst)
+        => PackPanels(g.B, g.Ldb, alongPanel: !g.TransB, jc, nc, pc, kc, nr, dst);
+
+    // The packing both operands share. Panels of `width` cells cover [start, start + count) and run over depth
+    // [pc, pc + kc); dst holds panel after panel, each k step's `width` cells together. When `alongPanel`, the
+    // cells of one k step are contiguous in the source (row pc + p at offset start); otherwise each cell is a
+    // source row (start + cell) read along its depth.
+    private static void PackPanels(float* source, int ld, bool alongPanel, int start, int count, int pc, int kc, int width, float* dst)
     {
-        for (var jr = 0; jr < nc; jr += nr)
+        for (var first = 0; first < count; first += width)
         {
-            var cols = Math.Min(nr, nc - jr);
-            if (g.TransB)
+            var cells = Math.Min(width, count - first);
+            if (alongPanel)
             {
-                // op(B)(p, j) = B[j, p]: gather one column of the panel at a time.
-                for (var j = 0; j < nr; j++)
+                for (var p = 0; p < kc; p++)
                 {
-                    if (j < cols)
+                    var src = new ReadOnlySpan<float>(source + ((long)(pc + p) * ld) + start + first, cells);
+                    var d = new Span<float>(dst + (p * width), width);
+                    src.CopyTo(d);
+                    d[cells..].Clear();
+                }
+            }
+            else
+            {
+                for (var cell = 0; cell < width; cell++)
+                {
+                    if (cell < cells)
                     {
-                        var src = g.B + ((long)(jc + jr + j) * g.Ldb) + pc;
+                        var src = source + ((long)(start + first + cell) * ld) + pc;
                         for (var p = 0; p < kc; p++)
                         {
-                            dst[(p * nr) + j] = src[p];
+                            dst[(p * width) + cell] = src[p];
                         }
                     }
                     else
                     {
                         for (var p = 0; p < kc; p++)
                         {
-                            dst[(p * nr) + j] = 0;
+                            dst[(p * width) + cell] = 0;
                         }
                     }
                 }
             }
-            else
-            {
-                for (var p = 0; p < kc; p++)
-                {
-                    var src = new ReadOnlySpan<float>(g.B + ((long)(pc + p) * g.Ldb) + jc + jr, cols);
-                    var d = new Span<float>(dst + (p * nr), nr);
-                    src.CopyTo(d);
-                    d[cols..].Clear();
-                }
-            }
 
-            dst += nr * kc;
+            dst += width * kc;
         }
     }
 

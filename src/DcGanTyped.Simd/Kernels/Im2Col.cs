@@ -32,11 +32,7 @@ internal static unsafe class Im2Col
         fixed (float* px = x)
         fixed (float* pc = col)
         {
-            var j = job ??= new Job();
-            j.G = g;
-            j.X = px;
-            j.Col = pc;
-            WorkerPool.Run(Math.Min(WorkerPool.Parallelism, g.Rows), j, &GatherPart);
+            Run(g, px, pc, g.Rows, &GatherPart);
         }
     }
 
@@ -47,12 +43,18 @@ internal static unsafe class Im2Col
         fixed (float* px = x)
         fixed (float* pc = col)
         {
-            var j = job ??= new Job();
-            j.G = g;
-            j.X = px;
-            j.Col = pc;
-            WorkerPool.Run(Math.Min(WorkerPool.Parallelism, g.C), j, &ScatterPart);
+            Run(g, px, pc, g.C, &ScatterPart);
         }
+    }
+
+    // Runs part over at most `units` chunks with this thread's reusable job (no allocation per call).
+    private static void Run(ConvGeometry g, float* x, float* col, int units, delegate*<object, int, int, void> part)
+    {
+        var j = job ??= new Job();
+        j.G = g;
+        j.X = x;
+        j.Col = col;
+        WorkerPool.Run(Math.Min(WorkerPool.Parallelism, units), j, part);
     }
 
     /// <summary>Naive sibling of <see cref="Gather"/>.</summary>
