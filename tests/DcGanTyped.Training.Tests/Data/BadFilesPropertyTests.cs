@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using DcGanTyped.Training.Data;
+using DcGanTyped.Training.Tests.Reliability;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -79,35 +79,17 @@ public sealed class BadFilesPropertyTests
         var (folder, path) = Place(temp, format, bytes);
         var justified = Justified(format, valid, bytes);
 
-        long allocated = 0;
-        Exception? failure = null;
-        // A thread of its own, not the pool: a busy pool must not delay the start and pass for a hang.
-        var load = new Thread(() =>
-        {
-            // The whole load runs synchronously on this one thread, so the thread's counter sees all of it.
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            try
+        var (answered, failure, allocated, elapsed) = IsolatedLoad.Run(
+            () => _ = format switch
             {
-                _ = format switch
-                {
-                    Format.CifarBatch => Cifar10Reader.Load(folder),
-                    Format.Idx or Format.IdxGz => FashionMnistReader.Load(path),
-                    _ => ImageFolderReader.Load(folder),
-                };
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        })
-        { IsBackground = true };
-        var watch = Stopwatch.StartNew();
-        load.Start();
-        if (!load.Join(HangLimit))
+                Format.CifarBatch => Cifar10Reader.Load(folder),
+                Format.Idx or Format.IdxGz => FashionMnistReader.Load(path),
+                _ => ImageFolderReader.Load(folder),
+            },
+            HangLimit);
+        if (!answered)
         {
-            return false.Label($"{format} {c}: no answer after {watch.Elapsed.TotalSeconds:F0} s");
+            return false.Label($"{format} {c}: no answer after {elapsed.TotalSeconds:F0} s");
         }
 
         if (failure is not null and not DatasetException)

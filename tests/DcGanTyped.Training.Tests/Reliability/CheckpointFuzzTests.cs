@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -202,30 +201,12 @@ public sealed class CheckpointFuzzTests
         var dir = TestModels.TempDir();
         var path = Path.Combine(dir, kind.StartsWith("snapshot", StringComparison.Ordinal) ? "snapshot_iter_1" : "gen_iter_1");
         File.WriteAllBytes(path, bytes);
-        long allocated = 0;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            try
-            {
-                load(path);
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        })
-        { IsBackground = true };
-        var watch = Stopwatch.StartNew();
-        thread.Start();
         try
         {
-            if (!thread.Join(HangLimit))
+            var (answered, failure, allocated, elapsed) = IsolatedLoad.Run(() => load(path), HangLimit);
+            if (!answered)
             {
-                return false.Label($"{kind} {c}: no answer after {watch.Elapsed.TotalSeconds:F0} s");
+                return false.Label($"{kind} {c}: no answer after {elapsed.TotalSeconds:F0} s");
             }
 
             if (failure is not null and not CheckpointException)
