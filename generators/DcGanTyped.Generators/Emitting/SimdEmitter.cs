@@ -1,4 +1,5 @@
 using DcGanTyped.Generators.Model;
+using DcGanTyped.Shapes;
 using static DcGanTyped.Generators.Emitting.EmitHelpers;
 
 namespace DcGanTyped.Generators.Emitting;

@@ -1,5 +1,6 @@
 using System.Linq;
 using DcGanTyped.Generators.Model;
+using DcGanTyped.Shapes;
 using static DcGanTyped.Generators.Emitting.EmitHelpers;
 
 namespace DcGanTyped.Generators.Emitting;

@@ -1,22 +1,7 @@
 using System;
+using DcGanTyped.Shapes;
 
 namespace DcGanTyped.Generators.Model;
-
-/// <summary>Mirror of <c>DcGanTyped.Shapes.LayerKind</c>; member names must match, the emitter prints them.</summary>
-internal enum LayerKind
-{
-    Linear,
-    Conv2d,
-    ConvTranspose2d,
-    BatchNorm1d,
-    BatchNorm2d,
-    ReLU,
-    LeakyReLU,
-    Sigmoid,
-    Reshape,
-    Flatten,
-    GaussianNoise,
-}
 
 /// <summary>One layer after shape checking: everything the emitters print, nothing they compute.</summary>
 /// <param name="Name">Field name and state_dict prefix.</param>

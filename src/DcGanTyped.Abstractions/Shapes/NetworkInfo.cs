@@ -1,42 +1,5 @@
 namespace DcGanTyped.Shapes;
 
-/// <summary>The kinds of layer a network can declare.</summary>
-public enum LayerKind
-{
-    /// <summary>Fully connected layer; flattens a multi-dimensional input first, as Chainer's Linear does.</summary>
-    Linear,
-
-    /// <summary>2-d convolution.</summary>
-    Conv2d,
-
-    /// <summary>2-d transposed convolution (Chainer's Deconvolution2D).</summary>
-    ConvTranspose2d,
-
-    /// <summary>Batch normalisation over features of a vector input.</summary>
-    BatchNorm1d,
-
-    /// <summary>Batch normalisation over channels of an image input.</summary>
-    BatchNorm2d,
-
-    /// <summary>Rectified linear unit.</summary>
-    ReLU,
-
-    /// <summary>Leaky rectified linear unit.</summary>
-    LeakyReLU,
-
-    /// <summary>Logistic sigmoid.</summary>
-    Sigmoid,
-
-    /// <summary>Reshape to a declared shape.</summary>
-    Reshape,
-
-    /// <summary>Flatten to a vector.</summary>
-    Flatten,
-
-    /// <summary>Additive Gaussian noise, active only in training.</summary>
-    GaussianNoise,
-}
-
 /// <summary>Static description of one layer, computed at compile time by the source generator.</summary>
 /// <param name="Name">Field and state_dict prefix (declared, or derived from the kind and position).</param>
 /// <param name="Kind">The layer kind.</param>
